@@ -65,6 +65,9 @@ public struct HeaderAssembler {
         self.gguf = GGUFParser(fileSize: fileSize, limits: limits)
     }
 
+    /// After a `.needsBytes` answer, a guess at the whole header's size (at least the answer).
+    public private(set) var estimatedHeaderBytes: UInt64 = 0
+
     /// `prefix` holds the file's first bytes; each call's prefix extends the previous one.
     public mutating func step(_ prefix: [UInt8]) throws(FormatError) -> ParseStep<ModelHeader> {
         let format = self.format
@@ -90,6 +93,10 @@ public struct HeaderAssembler {
             }
         }
         gguf = parser
-        return try result.get()
+        let step = try result.get()
+        if case .needsBytes(let needed) = step {
+            estimatedHeaderBytes = format == .gguf ? max(needed, parser.estimatedHeaderBytes) : needed
+        }
+        return step
     }
 }

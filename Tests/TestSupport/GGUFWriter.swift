@@ -1,10 +1,10 @@
 import FormatParsers
 
 /// A metadata value to write into a synthetic GGUF file.
-public indirect enum GGUFTestValue: Equatable, Sendable {
+public enum GGUFTestValue: Equatable, Sendable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case float32(Float), bool(Bool), string(String), uint64(UInt64), int64(Int64), float64(Double)
-    case array(GGUFValueType, [GGUFTestValue])
+    indirect case array(GGUFValueType, [GGUFTestValue])
 
     var type: GGUFValueType {
         switch self {

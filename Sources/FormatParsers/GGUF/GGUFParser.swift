@@ -65,6 +65,15 @@ public struct GGUFParser {
     private var tensorsParsed: UInt64 = 0
     private var totals = GGUFTensorTotals()
 
+    /// After a `.needsBytes` answer: a guess at the whole header's size, at least the answer.
+    /// It extrapolates what was seen (the average element of a partly read array, the average
+    /// tensor info) so a ranged reader can fetch the rest in few requests. Not a bound.
+    public private(set) var estimatedHeaderBytes: UInt64 = 0
+
+    /// Guesses for parts not yet seen: a typical metadata entry and tensor info.
+    private static let typicalEntryBytes: UInt64 = 64
+    private static let typicalTensorInfoBytes: UInt64 = 96
+
     private struct PendingArray {
         var entryStart: Int
         var key: ByteRange
@@ -93,27 +102,77 @@ public struct GGUFParser {
         guard position <= prefix.count else { return .needsBytes(UInt64(position)) }
         var cursor = ByteCursor(prefix, offset: position, isBigEndian: isBigEndian)
         if phase == .preamble {
-            if let need = try parsePreamble(&cursor) { return try needs(need) }
+            if let need = try parsePreamble(&cursor) { return try needs(need, prefix) }
             cursor = ByteCursor(prefix, offset: position, isBigEndian: isBigEndian)
         }
         if phase == .metadata {
-            if let need = try parseMetadata(&cursor) { return try needs(need) }
+            if let need = try parseMetadata(&cursor) { return try needs(need, prefix) }
         }
         if phase == .tensorInfos {
-            if let need = try parseTensorInfos(&cursor) { return try needs(need) }
+            if let need = try parseTensorInfos(&cursor) { return try needs(need, prefix) }
         }
         return .complete(try finish())
     }
 
     /// Turns a shortfall into an answer, or an error when the file or the limits cannot satisfy it.
-    private func needs(_ bytes: UInt64) throws(FormatError) -> ParseStep<GGUFIndex> {
+    private mutating func needs(_ bytes: UInt64, _ prefix: UnsafeRawBufferPointer) throws(FormatError) -> ParseStep<GGUFIndex> {
         if let fileSize, bytes > fileSize {
             throw FormatError(.truncated(needed: bytes), at: fileSize)
         }
         if bytes > limits.maxGGUFHeaderBytes {
             throw FormatError(.limitExceeded(.headerBytes), at: UInt64(position))
         }
+        estimatedHeaderBytes = max(bytes, estimateHeaderBytes(prefix))
+        if let fileSize { estimatedHeaderBytes = min(estimatedHeaderBytes, fileSize) }
         return .needsBytes(bytes)
+    }
+
+    private func estimateHeaderBytes(_ prefix: UnsafeRawBufferPointer) -> UInt64 {
+        var estimate = UInt64(position)
+        switch phase {
+        case .preamble, .complete:
+            return estimate
+        case .metadata:
+            var entriesLeft = metadataCount - UInt64(entries.count)
+            if let pending = pendingArray {
+                let done = pending.nextElement
+                let seen = UInt64(position - pending.elementsStart)
+                // Rounded up; before the first element of a string array, assume a short string.
+                let average = pending.elementType.fixedSize.map(UInt64.init)
+                    ?? (done > 0 ? (seen + done - 1) / done : UInt64(lengthFieldSize) * 2)
+                estimate = estimate.addingSaturating((pending.count - done).multipliedSaturating(by: average))
+                entriesLeft -= 1
+                if prefix.equals(pending.key, "tokenizer.ggml.tokens") {
+                    estimate = estimate.addingSaturating(tokenizerCompanionBytes(prefix, tokens: pending.count, averageToken: average))
+                }
+            }
+            return estimate.addingSaturating(entriesLeft.multipliedSaturating(by: Self.typicalEntryBytes))
+                .addingSaturating(tensorCount.multipliedSaturating(by: Self.typicalTensorInfoBytes))
+        case .tensorInfos:
+            let seen = UInt64(position - tensorInfoStart)
+            let average = tensorsParsed > 0 ? (seen + tensorsParsed - 1) / tensorsParsed : Self.typicalTensorInfoBytes
+            return estimate.addingSaturating((tensorCount - tensorsParsed).multipliedSaturating(by: average))
+        }
+    }
+
+    /// The arrays llama.cpp's converters write after the token list, sized from it: per-token types
+    /// (int32), and for SentencePiece (`llama`) scores (float32), for BPE (`gpt2`) about one merge
+    /// ("a b", two tokens and a space) per token. A guess that lets a ranged reader fetch a whole
+    /// tokenizer in one request, not a bound.
+    private func tokenizerCompanionBytes(_ prefix: UnsafeRawBufferPointer, tokens: UInt64, averageToken: UInt64) -> UInt64 {
+        let types = tokens.multipliedSaturating(by: 4)
+        let model = entries.first { prefix.equals($0.key, "tokenizer.ggml.model") }
+        guard let model, model.type == .string else { return types }
+        let valueStart = model.valueStart + lengthFieldSize
+        let name = ByteRange(start: valueStart, count: max(0, model.end - valueStart))
+        if prefix.equals(name, "llama") { return types.addingSaturating(tokens.multipliedSaturating(by: 4)) }
+        if prefix.equals(name, "gpt2") {
+            // Two tokens' text and a space under one length field; `averageToken` includes its field.
+            let field = UInt64(lengthFieldSize)
+            let merge = averageToken > field ? (averageToken - field) * 2 + 1 + field : averageToken
+            return types.addingSaturating(tokens.multipliedSaturating(by: merge))
+        }
+        return types
     }
 
     // MARK: Preamble

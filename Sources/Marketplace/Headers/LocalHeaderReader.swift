@@ -9,6 +9,12 @@ public enum HeaderReadError: Error, Sendable, CustomStringConvertible {
     case unreadable(String, reason: String)
     /// Neither the name nor the first bytes say GGUF or safetensors.
     case unknownFormat(String)
+    /// The request for the file's bytes failed.
+    case network(HTTPError)
+    /// The server's answer does not fit the request (e.g. a 206 for other bytes).
+    case invalidResponse(String, reason: String)
+    /// Offline, and the cache does not hold this file's header.
+    case notCached(String)
 
     public var description: String {
         switch self {
@@ -16,6 +22,9 @@ public enum HeaderReadError: Error, Sendable, CustomStringConvertible {
         case .fileNotFound(let path): "\(path): no such file"
         case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
         case .unknownFormat(let path): "\(path): not a GGUF or safetensors file"
+        case .network(let error): error.description
+        case .invalidResponse(let url, let reason): "\(url): \(reason)"
+        case .notCached(let source): "\(source): not in the header cache (offline; run once online to cache it)"
         }
     }
 }
