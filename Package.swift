@@ -22,15 +22,20 @@ let package = Package(
         // URL -> bytes: HTTP, ranged header reads, header cache, Hub and CivitAI clients.
         .target(name: "Marketplace", dependencies: ["FormatParsers", "CCurl", "CZstd"]),
         // Header -> facts -> verdict -> report, and the CLI commands.
-        .target(name: "Compat", dependencies: [
-            "FormatParsers", "Marketplace",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "Compat",
+            dependencies: [
+                "FormatParsers", "Marketplace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // The default runner's matrix is compiled in (RuntimeSupport.defaultJSON); this copy is
+            // the documented starting point for --runtime files, kept equal by a test.
+            exclude: ["Resources/default-runtime.json"]),
         .executableTarget(name: "compat-cli", dependencies: ["Compat"]),
 
         .target(name: "TestSupport", dependencies: ["FormatParsers"], path: "Tests/TestSupport"),
         .testTarget(name: "FormatParsersTests", dependencies: ["FormatParsers", "TestSupport"]),
         .testTarget(name: "MarketplaceTests", dependencies: ["Marketplace", "TestSupport"]),
-        .testTarget(name: "CompatTests", dependencies: ["Compat", "TestSupport"]),
+        .testTarget(name: "CompatTests", dependencies: ["Compat", "TestSupport"], resources: [.copy("Resources")]),
     ]
 )
