@@ -66,16 +66,7 @@ public struct InspectCommand: AsyncParsableCommand {
             case .failure(.format(let error, _)):
                 HeaderSummary.write(error, path: result.path, into: &writer)
             case .failure(let error):
-                writer.beginObject()
-                writer.field("path", result.path)
-                writer.key("error")
-                writer.beginObject()
-                writer.field("kind", error.kindName)
-                writer.key("offset")
-                writer.null()
-                writer.field("message", error.description)
-                writer.endObject()
-                writer.endObject()
+                HeaderSummary.writeError(kind: error.kindName, offset: nil, message: error.description, path: result.path, into: &writer)
             }
         }
         writer.endArray()
@@ -138,6 +129,9 @@ extension HeaderReadError {
         case .fileNotFound: "fileNotFound"
         case .unreadable: "unreadable"
         case .unknownFormat: "unknownFormat"
+        case .network: "network"
+        case .invalidResponse: "invalidResponse"
+        case .notCached: "notCached"
         }
     }
 }

@@ -45,15 +45,21 @@ public enum HeaderSummary {
         json.endObject()
     }
 
-    /// Writes the error object for a file that failed.
+    /// Writes the error object for a file whose header is invalid.
     public static func write(_ error: FormatError, path: String, into json: inout JSONWriter) {
+        writeError(kind: error.kindName, offset: error.offset, message: error.description, path: path, into: &json)
+    }
+
+    /// Writes `{"path", "error": {"kind", "offset", "message"}}`; `offset` is null for failures
+    /// that are not about a byte of the file (a missing file, an unknown format).
+    public static func writeError(kind: String, offset: UInt64?, message: String, path: String, into json: inout JSONWriter) {
         json.beginObject()
         json.field("path", path)
         json.key("error")
         json.beginObject()
-        json.field("kind", error.kindName)
-        json.field("offset", error.offset)
-        json.field("message", error.description)
+        json.field("kind", kind)
+        json.field("offset", offset)
+        json.field("message", message)
         json.endObject()
         json.endObject()
     }
