@@ -86,7 +86,7 @@ public final class LoopbackHub: Sendable {
     }
 
     /// 64 hex digits derived from `text` (FNV-1a, repeated): stable, distinct per file, not a real hash.
-    private static func fakeSHA256(of text: String) -> String {
+    static func fakeSHA256(of text: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
             // FNV-1a multiplies modulo 2^64 by design.

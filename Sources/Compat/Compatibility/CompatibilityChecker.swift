@@ -33,7 +33,7 @@ struct CompatibilityChecker {
 
     /// The worker a model goes to, or why none does.
     enum WorkerChoice {
-        /// `guessedFrom` says what the choice rests on when the marketplace gave no category.
+        /// `guessedFrom` says what the choice rests on when neither the marketplace nor the headers settle it.
         case chosen(WorkerSupport, guessedFrom: String?)
         case unavailable(reason: String)
     }
@@ -81,7 +81,8 @@ struct CompatibilityChecker {
         for variant in input.variants {
             guard let architecture = variant.facts.architecture else { continue }
             if let worker = runtime.workers.first(where: { $0.architecture(matching: architecture, format: variant.facts.format) != nil }) {
-                return .chosen(worker, guessedFrom: "its \(architecture) \(variant.facts.format) headers")
+                // The header's architecture is a fact, not a guess: no warning.
+                return .chosen(worker, guessedFrom: nil)
             }
         }
         if let task = input.pipelineTag, let worker = runtime.workers.first(where: { $0.pipelineTags.contains(task) }) {

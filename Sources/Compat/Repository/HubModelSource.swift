@@ -95,7 +95,7 @@ public struct HubModelSource: Sendable {
             RepoFile(path: sibling.path, sizeBytes: sibling.size.map { UInt64(max($0, 0)) }, etag: sibling.lfs?.sha256 ?? sibling.blobID)
         }
         // A renamed repository answers under its new id.
-        let canonical = info.id ?? repo
+        let canonical = info.id
         if let commit = info.sha {
             reader.cache?.recordCommit(commit, endpoint: reader.endpoint, repo: canonical, revision: revisionName)
         }
