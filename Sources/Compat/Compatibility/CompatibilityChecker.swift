@@ -1,3 +1,4 @@
+import FormatParsers
 import Marketplace
 
 /// The verdict for one model on `hardware` (the Swift counterpart of the TypeScript SDK's
@@ -168,7 +169,7 @@ struct CompatibilityChecker {
             offload = MemoryEstimator.plan(facts, budget: budget, options: options)
         }
         return AnalyzedVariant(
-            name: variant.name, files: variant.files, sizeBytes: variant.files.reduce(0) { $0 + $1.sizeBytes }, facts: facts,
+            name: variant.name, files: variant.files, sizeBytes: variant.files.reduce(0) { $0.addingSaturating($1.sizeBytes) }, facts: facts,
             memory: memory, fits: fits, loadable: loadProblems.isEmpty, loadProblems: loadProblems, offload: offload)
     }
 

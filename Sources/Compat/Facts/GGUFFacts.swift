@@ -11,14 +11,14 @@ extension ModelFacts {
         var expertParameters: UInt64 = 0
         for part in parts {
             for id in 0..<GGMLType.idCount {
-                elements[id] += part.totals.elementCounts[id]
-                bytes[id] += part.totals.byteCounts[id]
+                elements[id] = elements[id].addingSaturating(part.totals.elementCounts[id])
+                bytes[id] = bytes[id].addingSaturating(part.totals.byteCounts[id])
             }
             for tensor in part.tensors where Self.isRoutedExpertTensor(part.name(of: tensor)) {
-                expertParameters += tensor.elementCount
+                expertParameters = expertParameters.addingSaturating(tensor.elementCount)
             }
         }
-        self.init(format: "gguf", parameters: elements.reduce(0, +), tensorBytes: bytes.reduce(0, +))
+        self.init(format: "gguf", parameters: elements.reduce(0) { $0.addingSaturating($1) }, tensorBytes: bytes.reduce(0) { $0.addingSaturating($1) })
         for id in 0..<GGMLType.idCount where elements[id] > 0 || bytes[id] > 0 {
             guard let type = GGMLType(id: UInt32(id)) else { continue }
             parametersByType[type.nameString] = elements[id]
@@ -30,7 +30,7 @@ extension ModelFacts {
         architecture = header.architecture
         func number(_ suffix: String) -> UInt64? { header.architectureValue(suffix)?.unsignedValue }
         contextLength = number("context_length")
-        blockCount = number("block_count")
+        blockCount = number("block_count").flatMap { $0 <= Self.maxBlockCount ? $0 : nil }
         embeddingLength = number("embedding_length")
         feedForwardLength = Self.firstOrScalar(header, header.architectureValue("feed_forward_length"))
         expertCount = number("expert_count")
@@ -62,7 +62,8 @@ extension ModelFacts {
         }
 
         if let used = expertUsedCount, let count = expertCount, count > 1, expertParameters > 0 {
-            activeParameters = parameters - expertParameters + expertParameters / count * used
+            // Expert tensors are a subset of all tensors, and used <= count in real files; saturate otherwise.
+            activeParameters = (parameters - min(expertParameters, parameters)).addingSaturating((expertParameters / count).multipliedSaturating(by: used))
         }
         if let label = header.fileType?.label {
             quantization = QuantizationLabel(name: label, source: .header)

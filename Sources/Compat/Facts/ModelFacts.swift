@@ -99,6 +99,9 @@ public struct ModelFacts: Equatable, Codable, Sendable {
         self.tensorTypes = []
     }
 
+    /// More layers than any model has; a header claiming more is treated as not saying.
+    public static let maxBlockCount: UInt64 = 1 << 16
+
     /// Tensor bytes × 8 / parameters.
     public var bitsPerWeight: Double? {
         parameters > 0 ? Double(tensorBytes) * 8 / Double(parameters) : nil

@@ -20,15 +20,15 @@ extension ModelFacts {
         for (shard, shardNames) in zip(shards, names) {
             for (tensor, name) in zip(shard.tensors, shardNames) {
                 let count = counter.parameters(of: tensor, named: name)
-                parameters[tensor.dtype.id] += count
-                if SafetensorsParameterCounter.isRoutedExpert(name) { expertParameters += count }
+                parameters[tensor.dtype.id] = parameters[tensor.dtype.id].addingSaturating(count)
+                if SafetensorsParameterCounter.isRoutedExpert(name) { expertParameters = expertParameters.addingSaturating(count) }
             }
             for id in bytes.indices {
-                bytes[id] += shard.totals.byteCounts[id]
-                tensorCounts[id] += shard.totals.tensorCounts[id]
+                bytes[id] = bytes[id].addingSaturating(shard.totals.byteCounts[id])
+                tensorCounts[id] = tensorCounts[id].addingSaturating(shard.totals.tensorCounts[id])
             }
         }
-        self.init(format: "safetensors", parameters: parameters.reduce(0, +), tensorBytes: bytes.reduce(0, +))
+        self.init(format: "safetensors", parameters: parameters.reduce(0) { $0.addingSaturating($1) }, tensorBytes: bytes.reduce(0) { $0.addingSaturating($1) })
         for dtype in SafetensorsDType.all where tensorCounts[dtype.id] > 0 {
             parametersByType[dtype.nameString] = parameters[dtype.id]
             bytesByType[dtype.nameString] = bytes[dtype.id]
@@ -37,7 +37,7 @@ extension ModelFacts {
 
         if let config { apply(config) }
         if let used = expertUsedCount, let count = expertCount, count > 1, expertParameters > 0 {
-            activeParameters = self.parameters - expertParameters + expertParameters / count * used
+            activeParameters = (self.parameters - min(expertParameters, self.parameters)).addingSaturating((expertParameters / count).multipliedSaturating(by: used))
         }
         if let label = config?.quantizationConfig?.label {
             quantization = QuantizationLabel(name: label, source: .header)
@@ -51,7 +51,7 @@ extension ModelFacts {
     private mutating func apply(_ config: ModelConfig) {
         architecture = config.modelType?.lowercased()
         contextLength = config.maxPositionEmbeddings
-        blockCount = config.numHiddenLayers
+        blockCount = config.numHiddenLayers.flatMap { $0 <= Self.maxBlockCount ? $0 : nil }
         embeddingLength = config.hiddenSize
         feedForwardLength = config.intermediateSize
         expertCount = config.numExperts
@@ -142,9 +142,9 @@ struct SafetensorsParameterCounter {
         if isBookkeeping(name) { return 0 }
         switch tensor.dtype.nameString {
         case "I32" where name.hasSuffix(".qweight") || name.hasSuffix(".weight_packed"):
-            return tensor.elementCount * 32 / packedBits
+            return tensor.elementCount.multipliedSaturating(by: 32) / packedBits
         case "U8" where name.hasSuffix("_blocks") || isBitsAndBytes4bitWeight(name):
-            return tensor.elementCount * 2
+            return tensor.elementCount.multipliedSaturating(by: 2)
         default:
             return tensor.elementCount
         }

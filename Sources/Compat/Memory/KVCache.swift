@@ -20,7 +20,7 @@ public enum KVCache {
 
     /// `value` rounded up to a multiple of `multiple`.
     static func padded(_ value: UInt64, to multiple: UInt64) -> UInt64 {
-        (value + multiple - 1) / multiple * multiple
+        value.addingSaturating(multiple - 1) / multiple * multiple
     }
 
     /// Cells of a full-attention layer for a context of `context` tokens.
@@ -31,12 +31,12 @@ public enum KVCache {
     /// Cells of a sliding-window layer: the window plus one micro-batch, padded, never more than
     /// the full cache.
     public static func slidingCells(context: UInt64, window: UInt64, microBatch: UInt64) -> UInt64 {
-        min(cells(context: context), padded(window + microBatch, to: cellPadding))
+        min(cells(context: context), padded(window.addingSaturating(microBatch), to: cellPadding))
     }
 
     /// Bytes of `elements` values of `type` (ggml_row_size), rounding partial blocks up.
     static func bytes(_ elements: UInt64, as type: GGMLType) -> UInt64 {
-        (elements + type.blockSize - 1) / type.blockSize * type.typeSize
+        (elements.addingSaturating(type.blockSize - 1) / type.blockSize).multipliedSaturating(by: type.typeSize)
     }
 
     /// The K and V cache bytes at `context`, summed over layers.
@@ -47,12 +47,13 @@ public enum KVCache {
     /// values per cell and no separate V.
     public static func bytes(facts: ModelFacts, context: UInt64, type: KVCacheType, microBatch: UInt64 = 512) -> (keys: UInt64, values: UInt64) {
         let attention = facts.attention
-        let layers = Int(facts.blockCount ?? UInt64(attention.kvHeadCountPerLayer.count))
+        // Facts bound the layer count (ModelFacts.maxBlockCount), so this loop is short.
+        let layers = Int(min(facts.blockCount ?? UInt64(attention.kvHeadCountPerLayer.count), ModelFacts.maxBlockCount))
         guard layers > 0 else { return (0, 0) }
         let fullCells = cells(context: context)
         if let rank = attention.kvLoraRank {
-            let perCell = rank + (attention.ropeDimension ?? 0)
-            return (UInt64(layers) * bytes(perCell * fullCells, as: type.ggmlType), 0)
+            let perCell = rank.addingSaturating(attention.ropeDimension ?? 0)
+            return (bytes(perCell.multipliedSaturating(by: fullCells), as: type.ggmlType).multipliedSaturating(by: UInt64(layers)), 0)
         }
         let headCount = attention.headCount ?? 0
         let defaultHeadWidth = headCount > 0 ? (facts.embeddingLength ?? 0) / headCount : 0
@@ -66,8 +67,8 @@ public enum KVCache {
             let layerCells = sliding
                 ? slidingCells(context: context, window: attention.slidingWindow ?? context, microBatch: microBatch)
                 : fullCells
-            keys += bytes(keyWidth * kvHeads * layerCells, as: type.ggmlType)
-            values += bytes(valueWidth * kvHeads * layerCells, as: type.ggmlType)
+            keys = keys.addingSaturating(bytes(keyWidth.multipliedSaturating(by: kvHeads).multipliedSaturating(by: layerCells), as: type.ggmlType))
+            values = values.addingSaturating(bytes(valueWidth.multipliedSaturating(by: kvHeads).multipliedSaturating(by: layerCells), as: type.ggmlType))
         }
         return (keys, values)
     }

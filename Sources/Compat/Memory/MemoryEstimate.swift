@@ -1,3 +1,5 @@
+import FormatParsers
+
 /// Where a model runs: which memory its weights, cache and buffers occupy.
 public enum ComputeTarget: String, Codable, Sendable {
     /// Everything on the GPU (VRAM).
@@ -41,7 +43,7 @@ public struct MemoryEstimate: Equatable, Codable, Sendable {
     /// Compute and output buffers (see docs/memory.md).
     public var overheadBytes: UInt64
 
-    public var totalBytes: UInt64 { weightsBytes + kvCacheBytes + overheadBytes }
+    public var totalBytes: UInt64 { weightsBytes.addingSaturating(kvCacheBytes).addingSaturating(overheadBytes) }
 
     enum CodingKeys: String, CodingKey { case context, weightsBytes, kvCacheBytes, overheadBytes, totalBytes }
 
@@ -86,7 +88,7 @@ public enum MemoryEstimator {
         let context = options.resolvedContext(for: facts)
         let kv = KVCache.bytes(facts: facts, context: context, type: options.kvCacheType, microBatch: options.microBatch)
         return MemoryEstimate(
-            context: context, weightsBytes: facts.tensorBytes, kvCacheBytes: kv.keys + kv.values,
+            context: context, weightsBytes: facts.tensorBytes, kvCacheBytes: kv.keys.addingSaturating(kv.values),
             overheadBytes: RuntimeOverhead.bytes(
                 facts: facts, context: context, microBatch: options.microBatch, flashAttention: options.flashAttention, target: target))
     }
@@ -101,7 +103,7 @@ public enum MemoryEstimator {
             gpuLayers = layers
         } else if full.overheadBytes < budget {
             // Each repeating layer carries an equal share of the weights and the cache.
-            let perLayer = (full.weightsBytes + full.kvCacheBytes) / layers
+            let perLayer = full.weightsBytes.addingSaturating(full.kvCacheBytes) / layers
             gpuLayers = perLayer > 0 ? min(layers, (budget - full.overheadBytes) / perLayer) : layers
         }
         return OffloadPlan(gpuLayers: gpuLayers, totalLayers: layers, maxContext: largestContext(facts, budget: budget, options: options))
