@@ -11,7 +11,7 @@ public struct CompatCommand: AsyncParsableCommand {
             Exit status: 0 success (compatible), 1 a file failed or the model is not compatible, \
             2 usage, network or parse error.
             """,
-        subcommands: [CheckCommand.self, InspectCommand.self, SearchCommand.self, ListCommand.self])
+        subcommands: [CheckCommand.self, InspectCommand.self, SearchCommand.self, ListCommand.self, ManifestCommand.self])
 
     public init() {}
 
