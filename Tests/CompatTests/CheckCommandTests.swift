@@ -1,5 +1,6 @@
 import FormatParsers
 import Foundation
+import Marketplace
 import Testing
 import TestSupport
 
@@ -191,5 +192,37 @@ struct CheckCommandTests {
         #expect(report.source == "Hugging Face cache")
         #expect(report.commit == commit)
         #expect(report.variants.count == 1)
+    }
+}
+
+@Suite("Filtering lists of models by their headers")
+struct FilterCompatibleModelsTests {
+    @Test("only models whose headers show a loadable variant that fits are kept, in order")
+    func filtersByHeaders() async throws {
+        let hub = try LoopbackHub()
+        defer { hub.stop() }
+        let directory = try TemporaryDirectory()
+        hub.addModel(repo: "org/fits", files: [published("m-Q8_0.gguf", quantized(.q8_0, fileType: 7))], tags: ["gguf"])
+        hub.addModel(repo: "org/iq", files: [published("m-IQ4_XS.gguf", quantized(GGMLType(name: "IQ4_XS")!, fileType: 30))], tags: ["gguf"])
+        hub.addModel(repo: "org/also-fits", files: [published("m-Q4_0.gguf", quantized(.q4_0, fileType: 2))], tags: ["gguf"])
+        let models = ["org/fits", "org/iq", "org/also-fits", "org/missing"].map { id in
+            Model(id: id, name: id, provider: .huggingFace, category: .llm)
+        }
+        let options = try HubOptions.parse([])
+        let source = options.makeSource(endpointOverride: hub.endpoint, environment: environment(directory))
+        let kept = await filterCompatibleModels(models, hardware: Hardware(ramBytes: 8 << 30), source: source)
+        #expect(kept.map(\.model.id) == ["org/fits", "org/also-fits"])
+        #expect(kept.allSatisfy { $0.result.confidence == .high })
+    }
+
+    @Test("offline with nothing cached is a clear error naming the repo")
+    func offlineMiss() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            _ = try await run(["org/never-seen", "--offline"], environment(directory))
+            Issue.record("no error")
+        } catch let error as CheckCommand.CheckError {
+            #expect(error.description.contains("org/never-seen") && error.description.contains("--offline"))
+        }
     }
 }

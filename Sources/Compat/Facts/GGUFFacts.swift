@@ -124,7 +124,12 @@ extension ModelFacts {
         let period = value?.unsignedValue.map(Int.init) ?? defaultSlidingWindowPeriod[architecture]
         // Without a known pattern, llama.cpp keeps a full cache for every layer, and so do we.
         guard let period, period > 0 else { return [] }
-        return (0..<layers).map { period > 1 && $0 % period < period - 1 }
+        return periodicSlidingLayers(period: period, layers: layers)
+    }
+
+    /// llama.cpp's `set_swa_pattern(n)`: in each group of `period` layers all but the last slide.
+    static func periodicSlidingLayers(period: Int, layers: Int) -> [Bool] {
+        (0..<layers).map { period > 1 && $0 % period < period - 1 }
     }
 
     /// llama.cpp's built-in patterns: in each group of N layers, the last one is global.

@@ -96,7 +96,7 @@ extension ModelFacts {
         let textArchitecture = architecture.hasSuffix("_text") ? String(architecture.dropLast(5)) : architecture
         guard let period = config.slidingWindowPattern.map(Int.init) ?? defaultSlidingWindowPeriod[textArchitecture], period > 1
         else { return [] }
-        return (0..<layers).map { $0 % period < period - 1 }
+        return periodicSlidingLayers(period: period, layers: layers)
     }
 }
 

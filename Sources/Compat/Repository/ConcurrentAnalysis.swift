@@ -1,0 +1,56 @@
+import Marketplace
+
+extension HubModelSource {
+    /// Analyzes many repositories, at most `concurrency` at a time (each one's files are read
+    /// concurrently too, within the HTTP client's bound). Results are in the order of `repos`.
+    public func analyze(repos: [String], concurrency: Int = 8) async -> [Result<ModelAnalysis, AnalysisError>] {
+        await withTaskGroup(of: (Int, Result<ModelAnalysis, AnalysisError>).self) { group in
+            var results = [Result<ModelAnalysis, AnalysisError>?](repeating: nil, count: repos.count)
+            var next = 0
+            func startNext() {
+                guard next < repos.count else { return }
+                let index = next
+                next += 1
+                group.addTask {
+                    do throws(AnalysisError) {
+                        return (index, .success(try await analyze(repo: repos[index], revision: nil)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<max(1, concurrency) { startNext() }
+            for await (index, result) in group {
+                results[index] = result
+                startNext()
+            }
+            return results.map { $0! }  // every index was filled by its task
+        }
+    }
+}
+
+/// The Hub models among `models` that run on `hardware`, judged from their headers, read
+/// concurrently (`filterCompatibleModels` of the marketplace SDK, over the network). A model whose
+/// repository cannot be listed is judged on its tags alone.
+public func filterCompatibleModels(
+    _ models: [Model], hardware: Hardware, source: HubModelSource, runtime: RuntimeSupport = .default,
+    options: MemoryOptions = MemoryOptions(), concurrency: Int = 8
+) async -> [(model: Model, result: CompatibilityResult)] {
+    let analyses = await source.analyze(repos: models.map(\.id), concurrency: concurrency)
+    let hasToken = source.client.token != nil
+    let inputs = zip(models, analyses).map { model, analysis in
+        switch analysis {
+        case .success(let analysis):
+            var input = analysis.compatibilityInput(hasToken: hasToken)
+            input.category = model.category
+            return input
+        case .failure:
+            return CompatibilityInput(
+                modelID: model.id, category: model.category, tags: model.tags, isGated: model.isGated, hasToken: hasToken)
+        }
+    }
+    return zip(models, inputs).compactMap { model, input in
+        let result = checkModelCompatibility(input, hardware: hardware, runtime: runtime, options: options)
+        return result.compatible ? (model, result) : nil
+    }
+}
