@@ -61,7 +61,8 @@ struct CheckCommandTests {
         let report = try await run(["org/llama-gguf", "--endpoint", hub.endpoint, "--ram", "8GiB"], environment(directory))
         #expect(report.commit == LoopbackHub.defaultCommit)
         #expect(report.architecture == "llama")
-        #expect(Set(report.variants.map { $0.quantization ?? "" }) == ["F16", "Q8_0", "IQ4_XS", "Q4_0"])
+        // Best quality first.
+        #expect(report.variants.map { $0.quantization ?? "" } == ["F16", "Q8_0", "IQ4_XS", "Q4_0"])
         let split = try #require(report.variants.first { $0.quantization == "Q4_0" })
         #expect(split.files.count == 2)
         #expect(split.parameters == quantized(.q4_0, fileType: 2).totalParameters())

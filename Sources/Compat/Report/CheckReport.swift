@@ -59,7 +59,9 @@ public struct CheckReport: Codable, Sendable, Equatable {
         parameters = reference?.parameters
         activeParameters = reference?.activeParameters
         contextLength = reference?.contextLength
-        variants = result.variants.map { variant in
+        // Best quality first, as people choose.
+        let ordered = result.variants.sorted { ($0.qualityScore, $1.name) > ($1.qualityScore, $0.name) }
+        variants = ordered.map { variant in
             Variant(
                 name: variant.name, files: variant.files, sizeBytes: variant.sizeBytes, parameters: variant.facts.parameters,
                 activeParameters: variant.facts.activeParameters, bitsPerWeight: variant.facts.bitsPerWeight.map(Self.rounded),
