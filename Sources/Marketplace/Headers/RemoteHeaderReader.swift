@@ -58,8 +58,10 @@ public struct RemoteHeaderReader: Sendable {
     public let offline: Bool
     public let limits: FormatLimits
 
-    /// The first request's size: it bounds what a tiny header costs.
-    public static let firstChunkBytes: UInt64 = 256 << 10
+    /// The first request's size: it bounds what a small header costs. 64 KiB holds the header of
+    /// most safetensors shards and GGUF split parts, and is under the 100 kB first read of
+    /// huggingface_hub and hf-mem, so no small file costs more bytes here than there.
+    public static let firstChunkBytes: UInt64 = 64 << 10
     /// Absolute margin added to estimated follow-up requests.
     static let followUpMarginBytes: UInt64 = 128 << 10
 
