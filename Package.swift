@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "Marketplace", targets: ["Marketplace"]),
         .library(name: "Compat", targets: ["Compat"]),
         .executable(name: "compat-cli", targets: ["compat-cli"]),
+        // The loopback Hub and synthetic writers, for the Benchmarks package.
+        .library(name: "CompatTestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -12,11 +12,15 @@ extension HubModelSource {
                 let index = next
                 next += 1
                 group.addTask {
+                    // One return of the tuple, as in RemoteHeaderReader.read(_:): Swift 6.3.1 miscompiles
+                    // a tuple returned from both branches of a typed `do throws` at -O.
+                    let result: Result<ModelAnalysis, AnalysisError>
                     do throws(AnalysisError) {
-                        return (index, .success(try await analyze(repo: repos[index], revision: nil)))
+                        result = .success(try await analyze(repo: repos[index], revision: nil))
                     } catch {
-                        return (index, .failure(error))
+                        result = .failure(error)
                     }
+                    return (index, result)
                 }
             }
             for _ in 0..<max(1, concurrency) { startNext() }

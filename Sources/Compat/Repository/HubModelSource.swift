@@ -38,15 +38,13 @@ public struct HubModelSource: Sendable {
             return RemoteFile(repo: listing.repo, revision: pinned, path: path, commit: listing.commit, etag: etag)
         }
         let paths = Set(files.map(\.path))
-        var indexShards: [String]?
-        if paths.contains("model.safetensors.index.json"),
-           let bytes = try? await reader.readSmallFile(remote("model.safetensors.index.json")) {
-            indexShards = (try? SafetensorsIndex(parsing: bytes))?.shardFiles
-        }
-        var config: ModelConfig?
-        if paths.contains("config.json"), let bytes = try? await reader.readSmallFile(remote("config.json")) {
-            config = try? ModelConfig(parsing: bytes)
-        }
+        // The index and the config are independent: read them at the same time.
+        let reader = self.reader
+        async let indexBytes = paths.contains("model.safetensors.index.json")
+            ? try? await reader.readSmallFile(remote("model.safetensors.index.json")) : nil
+        async let configBytes = paths.contains("config.json") ? try? await reader.readSmallFile(remote("config.json")) : nil
+        let indexShards = await indexBytes.flatMap { try? SafetensorsIndex(parsing: $0) }?.shardFiles
+        let config = await configBytes.flatMap { try? ModelConfig(parsing: $0) }
 
         let plans = RepoVariants.plan(files, indexShards: indexShards)
         let wanted = plans.flatMap(\.files)

@@ -63,7 +63,15 @@ func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
 /// Three-way lexicographic comparison of two byte runs.
 func compareBytes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Int {
     let common = min(lhs.count, rhs.count)
-    for index in 0..<common where lhs[index] != rhs[index] {
+    var start = 0
+    // Eight bytes at a time, read as big-endian numbers so that numeric order is byte order.
+    while start + 8 <= common {
+        let left = UInt64(bigEndian: lhs.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        let right = UInt64(bigEndian: rhs.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        if left != right { return left < right ? -1 : 1 }
+        start &+= 8  // start + 8 <= common
+    }
+    for index in start..<common where lhs[index] != rhs[index] {
         return lhs[index] < rhs[index] ? -1 : 1
     }
     return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)

@@ -178,10 +178,13 @@ public struct GGUFParser {
     // MARK: Preamble
 
     private mutating func parsePreamble(_ cursor: inout ByteCursor) throws(FormatError) -> UInt64? {
-        guard let magic = cursor.getInteger(at: 0, as: UInt32.self) else { return 8 }
+        // Magic and version are read little-endian on every call: an earlier call that stopped
+        // inside the preamble may already have set `isBigEndian`.
+        let start = ByteCursor(cursor.bytes)
+        guard let magic = start.getInteger(at: 0, as: UInt32.self) else { return 8 }
         // "GGUF" read as little-endian bytes.
         guard magic == UInt32(littleEndian: 0x4655_4747) else { throw FormatError(.badMagic, at: 0) }
-        guard let rawVersion = cursor.getInteger(at: 4, as: UInt32.self) else { return 8 }
+        guard let rawVersion = start.getInteger(at: 4, as: UInt32.self) else { return 8 }
         // The magic is bytes, not a number, so byte order shows only in the version:
         // a big-endian file's small version reads as a multiple of 2^24 on a little-endian load.
         var detectedVersion = UInt32(littleEndian: rawVersion)
@@ -294,6 +297,19 @@ public struct GGUFParser {
             guard end <= UInt64(cursor.bytes.count) else { return end.addingSaturating(after) }
             cursor.moveTo(Int(end))
         } else {
+            if pending.elementType == .string {
+                // Fast path for vocabularies: strings wholly present and within limits. The general
+                // loop below takes over at the first one that is not, to report what it needs.
+                while pending.nextElement < pending.count {
+                    let elementStart = cursor.offset
+                    // length <= maxStringLength, far below Int.max.
+                    guard let length = readLength(&cursor), length <= limits.maxStringLength, cursor.skip(Int(length)) else {
+                        cursor.moveTo(elementStart)
+                        break
+                    }
+                    pending.nextElement += 1
+                }
+            }
             let minimumElement = pending.elementType == .string ? UInt64(lengthFieldSize) : UInt64(4 + lengthFieldSize)
             while pending.nextElement < pending.count {
                 // Elements after this one take at least minimumElement bytes each.

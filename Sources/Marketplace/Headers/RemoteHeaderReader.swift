@@ -101,11 +101,15 @@ public struct RemoteHeaderReader: Sendable {
         await withTaskGroup(of: (Int, Result<RemoteHeader, HeaderReadError>).self) { group in
             for (index, file) in files.enumerated() {
                 group.addTask {
+                    // One return of the tuple: returning it from both the `do` and the `catch` of a typed
+                    // `do throws` is miscompiled by Swift 6.3.1 at -O (the index comes back as garbage).
+                    let result: Result<RemoteHeader, HeaderReadError>
                     do throws(HeaderReadError) {
-                        return (index, .success(try await read(file)))
+                        result = .success(try await read(file))
                     } catch {
-                        return (index, .failure(error))
+                        result = .failure(error)
                     }
+                    return (index, result)
                 }
             }
             var results = [Result<RemoteHeader, HeaderReadError>?](repeating: nil, count: files.count)
@@ -159,6 +163,9 @@ public struct RemoteHeaderReader: Sendable {
         var etag: String?
         var assembler: HeaderAssembler?
         var wanted = Self.firstChunkBytes
+        // After the first answer, the bytes are asked of the server that had them (the CDN's signed
+        // URL), skipping the Hub's redirect; credentials stay with the Hub.
+        var source = url
 
         while true {
             let start = UInt64(bytes.count)
@@ -168,7 +175,7 @@ public struct RemoteHeaderReader: Sendable {
             }
             let response: HTTPResponse
             do {
-                response = try await client.send(HTTPRequest(url: url, byteRange: start...(end - 1), bearerToken: token))
+                response = try await client.send(HTTPRequest(url: source, byteRange: start...(end - 1), bearerToken: source == url ? token : nil))
                 try response.requireSuccess()
             } catch {
                 throw .network(error)
@@ -176,6 +183,7 @@ public struct RemoteHeaderReader: Sendable {
             requests += 1
             transferred += UInt64(response.body.count)
             if requests == 1 {
+                source = response.url
                 let facts = ServerFileFacts(response)
                 commit = facts.commit
                 etag = facts.etag
