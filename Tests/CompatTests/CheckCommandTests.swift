@@ -18,19 +18,7 @@ private func published(_ path: String, _ writer: GGUFWriter) -> LoopbackHub.Publ
 
 /// A split GGUF: the same model's tensors in two files with split keys.
 private func splitParts(_ path: (Int) -> String) -> [LoopbackHub.PublishedFile] {
-    let whole = quantized(.q4_0, fileType: 2)
-    var parts: [LoopbackHub.PublishedFile] = []
-    let half = whole.tensors.count / 2
-    for (index, slice) in [whole.tensors[..<half], whole.tensors[half...]].enumerated() {
-        var part = GGUFWriter()
-        part.metadata = index == 0 ? whole.metadata : []
-        part.add("split.no", .uint16(UInt16(index)))
-        part.add("split.count", .uint16(2))
-        part.add("split.tensors.count", .int32(Int32(whole.tensors.count)))
-        part.tensors = Array(slice)
-        parts.append(published(path(index + 1), part))
-    }
-    return parts
+    quantized(.q4_0, fileType: 2).split(into: 2).enumerated().map { index, part in published(path(index + 1), part) }
 }
 
 /// A fresh environment: no token, an empty Hugging Face cache, a private header cache.

@@ -107,6 +107,22 @@ public struct GGUFWriter {
         return out
     }
 
+    /// This file cut into `count` parts as llama.cpp's gguf-split does: every part carries the split
+    /// keys, the first also all other metadata; the tensors are shared out in order.
+    public func split(into count: Int) -> [GGUFWriter] {
+        let perPart = (tensors.count + count - 1) / count
+        return (0..<count).map { index in
+            var part = GGUFWriter(version: version, bigEndian: bigEndian)
+            part.alignment = alignment
+            part.metadata = index == 0 ? metadata : []
+            part.add("split.no", .uint16(UInt16(index)))
+            part.add("split.count", .uint16(UInt16(count)))
+            part.add("split.tensors.count", .int32(Int32(tensors.count)))
+            part.tensors = Array(tensors.dropFirst(index * perPart).prefix(perPart))
+            return part
+        }
+    }
+
     public func totalParameters() -> UInt64 {
         tensors.reduce(0) { $0 + $1.shape.reduce(1, *) }
     }
