@@ -14,7 +14,9 @@ extension ModelFacts {
                 elements[id] = elements[id].addingSaturating(part.totals.elementCounts[id])
                 bytes[id] = bytes[id].addingSaturating(part.totals.byteCounts[id])
             }
-            for tensor in part.tensors where Self.isRoutedExpertTensor(part.name(of: tensor)) {
+            // Routed expert weights (`ffn_gate_exps`, `ffn_up_exps`, ...); shared experts (`_shexp`) are
+            // always active and not counted here.
+            for tensor in part.tensors where part.name(of: tensor, contains: "_exps.") {
                 expertParameters = expertParameters.addingSaturating(tensor.elementCount)
             }
         }
@@ -70,12 +72,6 @@ extension ModelFacts {
         } else if let dominant = Self.dominantWeightType(bytes: bytes) {
             quantization = QuantizationLabel(name: dominant, source: .inferred)
         }
-    }
-
-    /// Routed expert weights (`ffn_gate_exps`, `ffn_up_exps`, `ffn_down_exps`, ...); shared experts
-    /// (`_shexp`) are always active and are not counted here.
-    static func isRoutedExpertTensor(_ name: String) -> Bool {
-        name.contains("_exps.")
     }
 
     /// The type holding the most tensor bytes, ignoring F32 (norms and biases) unless it is all there is.

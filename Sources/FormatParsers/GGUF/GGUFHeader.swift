@@ -170,6 +170,20 @@ public struct GGUFHeader: Sendable {
         bytes.withUnsafeBytes { $0.string(tensor.name) }
     }
 
+    /// Whether the tensor's name contains `text`, compared in place (no string is made).
+    public func name(of tensor: GGUFTensorInfo, contains text: StaticString) -> Bool {
+        let needle = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        return bytes.withUnsafeBytes { buffer in
+            let name = buffer.slice(tensor.name)
+            guard needle.count <= name.count else { return false }
+            for start in 0...(name.count - needle.count)
+            where UnsafeRawBufferPointer(rebasing: name[start..<(start + needle.count)]).elementsEqual(needle) {
+                return true
+            }
+            return false
+        }
+    }
+
     fileprivate func tensorInfo(at offset: Int) -> (GGUFTensorInfo, next: Int) {
         withCursor(at: offset) { cursor in
             // The parser validated every tensor info, so these reads succeed.
