@@ -215,3 +215,26 @@ struct FilterCompatibleModelsTests {
         }
     }
 }
+
+@Suite("Grouping repository files into variants")
+struct RepoVariantsTests {
+    @Test("a complete set of numbered shards needs no index; anything else does", arguments: [
+        (["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "config.json"], true),
+        (["model-00001-of-00002.safetensors"], false),
+        (["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors", "consolidated.safetensors"], false),
+        (["model.safetensors"], false),
+        (["a-00001-of-00002.safetensors", "b-00002-of-00002.safetensors"], false),
+    ])
+    func shardSets(paths: [String], complete: Bool) {
+        let files = paths.map { RepoFile(path: $0) }
+        #expect((RepoVariants.completeShardSet(files) != nil) == complete)
+    }
+
+    @Test("GGUF files are variants each, split parts together, projectors left out")
+    func ggufPlans() {
+        let files = ["a-Q4_K_M.gguf", "a-Q8_0-00001-of-00002.gguf", "a-Q8_0-00002-of-00002.gguf", "mmproj-a-f16.gguf", "README.md"]
+        let plans = RepoVariants.plan(files.map { RepoFile(path: $0) })
+        #expect(plans.map(\.name) == ["a-Q4_K_M.gguf", "a-Q8_0.gguf"])
+        #expect(plans.last?.files.count == 2)
+    }
+}

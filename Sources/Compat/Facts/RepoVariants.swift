@@ -60,6 +60,32 @@ public enum RepoVariants {
         return plans.sorted { $0.name < $1.name }
     }
 
+    /// The root-level safetensors files when they are exactly one complete sharded set
+    /// (`PREFIX-00001-of-0000N.safetensors` for every part), so the index file need not be read.
+    public static func completeShardSet(_ files: [RepoFile]) -> [String]? {
+        let root = files.map(\.path).filter { $0.hasSuffix(".safetensors") && !$0.contains("/") }
+        var prefix: Substring?
+        var count: Int?
+        var numbers = Set<Int>()
+        for path in root {
+            // "-00001-of-00004.safetensors" is 27 characters.
+            let stem = path.dropLast(".safetensors".count)
+            guard stem.count > 15 else { return nil }
+            let tail = stem.suffix(15)
+            let parts = tail.split(separator: "-")
+            guard parts.count == 3, parts[1] == "of", parts[0].count == 5, parts[2].count == 5,
+                  let number = Int(parts[0]), let total = Int(parts[2]), number >= 1, number <= total
+            else { return nil }
+            let thisPrefix = stem.dropLast(15)
+            guard prefix.map({ $0 == thisPrefix }) ?? true, count.map({ $0 == total }) ?? true else { return nil }
+            prefix = thisPrefix
+            count = total
+            numbers.insert(number)
+        }
+        guard let count, numbers.count == count, root.count == count else { return nil }
+        return root.sorted()
+    }
+
     /// Vision projectors (`mmproj-*.gguf`) sit beside the language model; they are not variants.
     static func isProjector(_ path: String) -> Bool {
         baseName(path).lowercased().contains("mmproj")

@@ -38,12 +38,15 @@ public struct HubModelSource: Sendable {
             return RemoteFile(repo: listing.repo, revision: pinned, path: path, commit: listing.commit, etag: etag)
         }
         let paths = Set(files.map(\.path))
-        // The index and the config are independent: read them at the same time.
+        // The index and the config are independent: read them at the same time. A complete set of
+        // `-0000k-of-0000N` shards needs no index.
         let reader = self.reader
-        async let indexBytes = paths.contains("model.safetensors.index.json")
+        let namedShards = RepoVariants.completeShardSet(files)
+        async let indexBytes = namedShards == nil && paths.contains("model.safetensors.index.json")
             ? try? await reader.readSmallFile(remote("model.safetensors.index.json")) : nil
         async let configBytes = paths.contains("config.json") ? try? await reader.readSmallFile(remote("config.json")) : nil
-        let indexShards = await indexBytes.flatMap { try? SafetensorsIndex(parsing: $0) }?.shardFiles
+        let indexed = await indexBytes.flatMap { try? SafetensorsIndex(parsing: $0) }?.shardFiles
+        let indexShards = namedShards ?? indexed
         let config = await configBytes.flatMap { try? ModelConfig(parsing: $0) }
 
         let plans = RepoVariants.plan(files, indexShards: indexShards)
