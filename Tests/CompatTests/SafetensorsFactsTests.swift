@@ -150,7 +150,7 @@ struct SafetensorsFactsTests {
         ])
         let facts = ModelFacts(safetensors: [header], config: try modelConfig(#"{"num_experts": 4, "num_experts_per_tok": 1}"#))
         #expect(facts.parameters == 64 + 6 * 512)
-        #expect(facts.activeParameters == 64 + 512 + 2 * 512)
+        #expect(facts.activeParameters == UInt64(64 + 512 + 2 * 512))
     }
 
     @Test("GPTQ and AWQ qweight count in × out; qzeros, scales and g_idx only bytes", arguments: [
@@ -346,9 +346,9 @@ struct DiffusersFactsTests {
             modelIndex: index, weights: ["unet": [unet], "text_encoder": [textEncoder]],
             configs: ["unet": try JSONValue(parsing: #"{"cross_attention_dim": 768}"#)])
         #expect(facts.family == .stableDiffusion1)
-        #expect(facts.components["unet"]?.parameters == 11520 + 245_760)
+        #expect(facts.components["unet"]?.parameters == UInt64(11520 + 245_760))
         #expect(facts.components["unet"]?.architecture == "UNet2DConditionModel")
-        #expect(facts.components["text_encoder"]?.parameters == 49408 * 768)
+        #expect(facts.components["text_encoder"]?.parameters == UInt64(49408 * 768))
         #expect(facts.total.parameters == 11520 + 245_760 + 49408 * 768)
         #expect(facts.total.tensorBytes == 2 * (11520 + 245_760) + 4 * 49408 * 768)
         #expect(facts.total.parametersByType == ["F16": 11520 + 245_760, "F32": 49408 * 768])
