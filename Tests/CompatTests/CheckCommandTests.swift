@@ -69,6 +69,20 @@ struct CheckCommandTests {
         // Offline uses only the cache.
         let offline = try await run(["org/llama-gguf", "--endpoint", hub.endpoint, "--offline"], environment(directory))
         #expect(offline.variants.count == 4)
+
+        // Damaged cache entries are detected and the headers fetched again.
+        let entries = FileManager.default.enumerator(atPath: directory.url.path + "/cache")?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".header") } ?? []
+        #expect(!entries.isEmpty)
+        for entry in entries {
+            let path = directory.url.path + "/cache/" + entry
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            bytes[bytes.count - 1] ^= 0xFF
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        let recovered = try await run(["org/llama-gguf", "--endpoint", hub.endpoint, "--ram", "8GiB"], environment(directory))
+        #expect(recovered.headerRequests > 0)
+        #expect(recovered.variants == report.variants)
     }
 
     @Test("a sharded safetensors repo")
