@@ -33,9 +33,9 @@ public struct HubModelSource: Sendable {
         let listing = try await listFiles(repo: repo, revision: revision)
         let files = listing.files.filter { !$0.path.hasSuffix(".gguf") && !$0.path.hasSuffix(".safetensors") || include($0.path) }
         let pinned = listing.commit ?? revision ?? "main"
+        let etags = Dictionary(files.compactMap { file in file.etag.map { (file.path, $0) } }, uniquingKeysWith: { first, _ in first })
         func remote(_ path: String) -> RemoteFile {
-            let etag = files.first { $0.path == path }?.etag
-            return RemoteFile(repo: listing.repo, revision: pinned, path: path, commit: listing.commit, etag: etag)
+            RemoteFile(repo: listing.repo, revision: pinned, path: path, commit: listing.commit, etag: etags[path])
         }
         let paths = Set(files.map(\.path))
         // The index and the config are independent: read them at the same time. A complete set of

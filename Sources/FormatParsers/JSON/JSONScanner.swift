@@ -222,7 +222,8 @@ struct JSONScanner {
             offset &+= 1
         }
         if first == UInt8(ascii: "0"), offset - start > 1 { throw error(.invalidNumber, at: start) }
-        if offset < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[offset]) {
+        // Plain comparisons, not an array literal: this runs for every shape dimension and offset.
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") || bytes[offset] | 0x20 == UInt8(ascii: "e") {
             throw error(.typeMismatch(expected: .unsignedInteger), at: start)
         }
         return value
