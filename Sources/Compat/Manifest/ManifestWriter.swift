@@ -63,12 +63,17 @@ struct ManifestWriter: Sendable {
         for file in files {
             guard !Task.isCancelled else { throw .interrupted }
             let destination = path(file.name)
-            pending.append((path(".\(file.name).\(UUID().uuidString).tmp"), destination))
-            try Self.create(pending[pending.count - 1].temporary, with: file.contents, for: destination)
+            let temporary = path(".\(file.name).\(UUID().uuidString).tmp")
+            do {
+                try NewFile.create(temporary, containing: file.contents)
+            } catch {
+                throw .write(path: destination, reason: error.description)
+            }
+            pending.append((temporary, destination))
         }
         guard !Task.isCancelled else { throw .interrupted }
         while let (temporary, destination) = pending.first {
-            guard rename(temporary, destination) == 0 else { throw .write(path: destination, reason: Self.lastErrorReason()) }
+            guard rename(temporary, destination) == 0 else { throw .write(path: destination, reason: SystemCallError.last.description) }
             pending.removeFirst()
         }
         try removeStale(keeping: Set(files.map(\.name)), isStale)
@@ -81,32 +86,9 @@ struct ManifestWriter: Sendable {
     private func removeStale(keeping written: Set<String>, _ isStale: (String) -> Bool) throws(ManifestError) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names.sorted() where isStale(name) && !written.contains(name) {
-            guard unlink(path(name)) == 0 else { throw .write(path: path(name), reason: Self.lastErrorReason()) }
+            // Another run removing the same stale file first is no failure.
+            guard unlink(path(name)) == 0 || errno == ENOENT else { throw .write(path: path(name), reason: SystemCallError.last.description) }
         }
-    }
-
-    /// Creates `temporary` (which must not exist) holding `contents`; errors name `destination`.
-    private static func create(_ temporary: String, with contents: Data, for destination: String) throws(ManifestError) {
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .write(path: destination, reason: lastErrorReason()) }
-        defer { close(descriptor) }
-        let failure: String? = contents.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return lastErrorReason()
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let failure { throw .write(path: destination, reason: failure) }
-    }
-
-    private static func lastErrorReason() -> String {
-        String(cString: strerror(errno))
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -39,12 +39,12 @@ enum HeaderCacheFiles {
         guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil
         else { return false }
         let temporaryPath = "\(path).\(getpid())-\(UInt64.random(in: .min ... .max))\(temporarySuffix)"
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return false }
-        let written = writeAll(bytes, to: descriptor)
-        // close(2) can report a deferred write error, so its result counts too.
-        let closed = close(descriptor) == 0
-        guard written, closed, setModified(temporaryPath, to: modified), rename(temporaryPath, path) == 0 else {
+        do {
+            try NewFile.create(temporaryPath, containing: bytes)
+        } catch {
+            return false
+        }
+        guard setModified(temporaryPath, to: modified), rename(temporaryPath, path) == 0 else {
             unlink(temporaryPath)
             return false
         }
@@ -76,18 +76,5 @@ enum HeaderCacheFiles {
             listings.append(Listing(path: url.path, size: UInt64(size), modified: modified))
         }
         return listings
-    }
-
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)  // non-nil: count > 0
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return false }
-                offset += count
-            }
-            return true
-        }
     }
 }
