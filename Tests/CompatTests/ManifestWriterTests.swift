@@ -1,6 +1,7 @@
 import Foundation
 import Marketplace
 import Testing
+import TestSupport
 
 @testable import Compat
 
@@ -34,6 +35,33 @@ struct ManifestWriterTests {
         } catch {
             #expect(error.description.hasPrefix("cannot create the output directory \(file)/out: "))
         }
+    }
+
+    @Test("on a full disk the write fails naming the file, and the earlier manifests stay whole", SmallFilesystem.required)
+    func fullDisk() throws {
+        let filesystem = try SmallFilesystem(bytes: 512 << 10)
+        let out = filesystem.url.appendingPathComponent("out").path
+        let writer = ManifestWriter(directory: out)
+        let earlier = [
+            ManifestWriter.File(name: "a.json", contents: Data("{\"run\":1}\n".utf8)),
+            ManifestWriter.File(name: "b.json", contents: Data("{\"run\":1}\n".utf8)),
+        ]
+        try writer.publish(earlier, removingStale: { _ in true })
+        try filesystem.fill(leaving: 16 << 10)
+
+        let larger = Data("{\"run\":2,\"padding\":\"\(String(repeating: "x", count: 64 << 10))\"}\n".utf8)
+        let next = [ManifestWriter.File(name: "a.json", contents: Data("{\"run\":2}\n".utf8)), .init(name: "b.json", contents: larger)]
+        #expect(throws: ManifestError.self) { try writer.publish(next, removingStale: { _ in true }) }
+        do {
+            try writer.publish(next, removingStale: { _ in true })
+        } catch {
+            #expect(error.description == "cannot write \(out)/b.json: No space left on device")
+        }
+        // a.json was complete, but nothing is renamed into place until every file is.
+        for file in earlier {
+            #expect(FileManager.default.contents(atPath: out + "/" + file.name) == file.contents)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["a.json", "b.json"])
     }
 
     @Test("the progress bar fills with the models done and shows bytes, requests and rate")
