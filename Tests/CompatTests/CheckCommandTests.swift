@@ -174,6 +174,23 @@ struct CheckCommandTests {
         #expect(ByteSize(argument: text)?.bytes == bytes)
     }
 
+    @Test("COMPAT_CACHE_SIZE bounds the header cache; unset or empty means 1 GiB", arguments: [
+        ([:], HeaderCache.defaultMaxBytes), (["COMPAT_CACHE_SIZE": ""], HeaderCache.defaultMaxBytes),
+        (["COMPAT_CACHE_SIZE": "200MiB"], 200 << 20), (["COMPAT_CACHE_SIZE": "0"], 0),
+    ] as [([String: String], UInt64)])
+    func cacheSize(environment: [String: String], bytes: UInt64) throws {
+        #expect(try HubOptions.cacheMaxBytes(environment: environment) == bytes)
+    }
+
+    @Test("a malformed COMPAT_CACHE_SIZE is a usage error naming the variable and the value")
+    func malformedCacheSize() {
+        #expect {
+            try HubOptions.cacheMaxBytes(environment: ["COMPAT_CACHE_SIZE": "lots"])
+        } throws: { error in
+            "\(error)".contains("COMPAT_CACHE_SIZE") && "\(error)".contains("'lots'")
+        }
+    }
+
     @Test("model references parse", arguments: [
         ("org/name", ModelReference.hub(repo: "org/name", revision: nil, endpoint: nil)),
         ("org/name@v1.0", .hub(repo: "org/name", revision: "v1.0", endpoint: nil)),
@@ -196,6 +213,42 @@ struct CheckCommandTests {
         #expect(report.commit == commit)
         #expect(report.variants.count == 1)
     }
+
+    @Test("a header cache on a full disk only misses: every check still answers from the network", SmallFilesystem.required)
+    func cacheOnFullDisk() async throws {
+        let hub = try LoopbackHub()
+        defer { hub.stop() }
+        let directory = try TemporaryDirectory()
+        hub.addModel(repo: "org/m", files: [published("m-Q8_0.gguf", quantized(.q8_0, fileType: 7))], tags: ["gguf"])
+        let filesystem = try SmallFilesystem(bytes: 256 << 10)
+        try filesystem.fill(leaving: 0)
+        var full = environment(directory)
+        full["COMPAT_CACHE"] = filesystem.url.appendingPathComponent("cache").path
+
+        let expected = try await run(["org/m", "--endpoint", hub.endpoint], environment(directory))
+        for _ in 0..<2 {
+            let report = try await run(["org/m", "--endpoint", hub.endpoint], full)
+            #expect(report.variants == expected.variants)
+            #expect(report.headerRequests > 0)
+        }
+        // Nothing half-written was left behind: the filler is the only file.
+        let files = try FileManager.default.subpathsOfDirectory(atPath: filesystem.url.path).filter { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: filesystem.url.path + "/" + path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        #expect(files == [".filler"])
+    }
+
+    @Test("offline with nothing cached is a clear error naming the repo")
+    func offlineMiss() async throws {
+        let directory = try TemporaryDirectory()
+        do {
+            _ = try await run(["org/never-seen", "--offline"], environment(directory))
+            Issue.record("no error")
+        } catch let error as CheckCommand.CheckError {
+            #expect(error.description.contains("org/never-seen") && error.description.contains("--offline"))
+        }
+    }
 }
 
 @Suite("Filtering lists of models by their headers")
@@ -216,17 +269,6 @@ struct FilterCompatibleModelsTests {
         let kept = await filterCompatibleModels(models, hardware: Hardware(ramBytes: 8 << 30), source: source)
         #expect(kept.map(\.model.id) == ["org/fits", "org/also-fits"])
         #expect(kept.allSatisfy { $0.result.confidence == .high })
-    }
-
-    @Test("offline with nothing cached is a clear error naming the repo")
-    func offlineMiss() async throws {
-        let directory = try TemporaryDirectory()
-        do {
-            _ = try await run(["org/never-seen", "--offline"], environment(directory))
-            Issue.record("no error")
-        } catch let error as CheckCommand.CheckError {
-            #expect(error.description.contains("org/never-seen") && error.description.contains("--offline"))
-        }
     }
 }
 

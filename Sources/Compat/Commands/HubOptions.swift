@@ -20,6 +20,17 @@ public struct HubOptions: ParsableArguments {
 
     public func validate() throws {
         if noCache && offline { throw ValidationError("--offline needs the cache; drop --no-cache") }
+        _ = try Self.cacheMaxBytes(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The header cache's bound: `$COMPAT_CACHE_SIZE` (a size such as `200MiB` or `2GB`), else
+    /// `HeaderCache.defaultMaxBytes`.
+    static func cacheMaxBytes(environment: [String: String]) throws(ValidationError) -> UInt64 {
+        guard let text = environment["COMPAT_CACHE_SIZE"], !text.isEmpty else { return HeaderCache.defaultMaxBytes }
+        guard let size = ByteSize(argument: text) else {
+            throw ValidationError("COMPAT_CACHE_SIZE must be a size such as 512MiB or 2GB, not '\(text)'")
+        }
+        return size.bytes
     }
 
     /// Clients configured from the options and the environment.
@@ -28,7 +39,9 @@ public struct HubOptions: ParsableArguments {
         let token = MarketplaceEnvironment.hubToken(explicit: token, environment: environment)
         let offline = offline || ["1", "true", "yes"].contains((environment["HF_HUB_OFFLINE"] ?? "").lowercased())
         let http = HTTPClient()
-        let cache = noCache ? nil : HeaderCache(directory: HeaderCache.defaultDirectory(environment: environment))
+        // validate() rejected a malformed size before any command ran.
+        let maxBytes = (try? Self.cacheMaxBytes(environment: environment)) ?? HeaderCache.defaultMaxBytes
+        let cache = noCache ? nil : HeaderCache(directory: HeaderCache.defaultDirectory(environment: environment), maxBytes: maxBytes)
         return HubModelSource(
             client: HuggingFaceClient(endpoint: endpoint, token: token, http: http),
             reader: RemoteHeaderReader(client: http, endpoint: endpoint, token: token, cache: cache, offline: offline))
