@@ -6,10 +6,11 @@ import Marketplace
 public enum LocalModelSource {
     /// Reads every model file under `path` (or `path` itself) and groups them into variants.
     public static func analyze(path: String, source: String = "local", limits: FormatLimits = .default) -> ModelAnalysis {
-        var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        let root = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
-        let relativePaths = isDirectory.boolValue
+        var isDirectoryFlag: ObjCBool = false
+        // A missing path reads as a single file, whose read then fails naming it.
+        let isDirectory = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectoryFlag) && isDirectoryFlag.boolValue
+        let root = isDirectory ? path : (path as NSString).deletingLastPathComponent
+        let relativePaths = isDirectory
             ? InspectCommand.expand([path]).map { String($0.dropFirst(path.count)).trimmingLeadingSlashes() }
             : [(path as NSString).lastPathComponent]
         let files = relativePaths.map { relative in
