@@ -33,7 +33,10 @@ struct CompatProcess {
     /// Waits for the process; its exit status and everything it printed.
     func finish() -> (status: Int32, output: String) {
         process.waitUntilExit()
-        let printed = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        // Not String(contentsOf:): swift-corelibs-foundation leaks a page reading an empty file that way.
+        let handle = try? FileHandle(forReadingFrom: output)
+        let printed = String(decoding: (try? handle?.readToEnd()) ?? Data(), as: UTF8.self)
+        try? handle?.close()
         try? FileManager.default.removeItem(at: output)
         return (process.terminationStatus, printed)
     }
