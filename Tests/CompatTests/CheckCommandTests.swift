@@ -85,6 +85,48 @@ struct CheckCommandTests {
         #expect(recovered.variants == report.variants)
     }
 
+    /// `--file` picks whole variants: a split model is read whole when one of its parts matches.
+    static let fileSelections: [(pattern: String, quantizations: [String])] = [
+        ("*Q4_0*", ["Q4_0"]), ("model-Q8_0.gguf", ["Q8_0"]), ("split/*00002-of-00002.gguf", ["Q4_0"]),
+        ("*-F16.gguf", ["F16"]), ("model-Q[48]_0*", ["Q8_0", "Q4_0"]),
+    ]
+
+    @Test("--file reads only the variants it selects, from the Hub and from a folder", arguments: fileSelections)
+    func fileSelection(pattern: String, quantizations: [String]) async throws {
+        let hub = try LoopbackHub()
+        defer { hub.stop() }
+        let directory = try TemporaryDirectory()
+        let files = [published("model-F16.gguf", quantized(.f16, fileType: 1)), published("model-Q8_0.gguf", quantized(.q8_0, fileType: 7))]
+            + splitParts { "split/model-Q4_0-0000\($0)-of-00002.gguf" }
+        hub.addModel(repo: "org/llama-gguf", files: files, tags: ["gguf"], libraryName: "gguf")
+        for file in files {
+            // The header, then a hole to the file's full size.
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: try directory.write("local/" + file.path, file.prefix)))
+            try handle.truncate(atOffset: file.totalSize)
+            try handle.close()
+        }
+
+        let remote = try await run(["org/llama-gguf", "--endpoint", hub.endpoint, "--file", pattern], environment(directory))
+        let local = try await run([directory.url.path + "/local", "--file", pattern], environment(directory))
+        for report in [remote, local] {
+            #expect(report.variants.map { $0.quantization ?? "" } == quantizations)
+        }
+        let selectedFiles = Set(remote.variants.flatMap(\.files).map(\.path))
+        let fetched = Set(hub.hub.recordedRequests.map(\.path).filter { $0.hasSuffix(".gguf") }.map { String($0.split(separator: "/", maxSplits: 4)[4]) })
+        #expect(fetched == selectedFiles)
+    }
+
+    @Test("--file that selects nothing is an error naming the pattern")
+    func fileSelectsNothing() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try directory.write("local/model-Q8_0.gguf", quantized(.q8_0, fileType: 7).fileBytes())
+        await #expect {
+            _ = try await run([directory.url.path + "/local", "--file", "*Q2_K*"], environment(directory))
+        } throws: { error in
+            "\(error)" == "\(directory.url.path)/local: no GGUF or safetensors file matches --file '*Q2_K*'"
+        }
+    }
+
     @Test("a sharded safetensors repo")
     func safetensorsRepo() async throws {
         let hub = try LoopbackHub()

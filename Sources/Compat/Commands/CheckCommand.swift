@@ -68,6 +68,8 @@ public struct CheckCommand: AsyncParsableCommand {
         case analysis(AnalysisError)
         case runtime(String)
         case nothingToCheck(String)
+        /// `--file` selected none of the model's variants.
+        case noFileMatches(pattern: String, model: String)
 
         public var description: String {
             switch self {
@@ -75,6 +77,7 @@ public struct CheckCommand: AsyncParsableCommand {
             case .analysis(let error): error.description
             case .runtime(let message): message
             case .nothingToCheck(let model): "\(model): no GGUF or safetensors files found"
+            case .noFileMatches(let pattern, let model): "\(model): no GGUF or safetensors file matches --file '\(pattern)'"
             }
         }
     }
@@ -88,11 +91,11 @@ public struct CheckCommand: AsyncParsableCommand {
         var tokenAvailable = true
         switch reference {
         case .local(let path):
-            analysis = LocalModelSource.analyze(path: path)
+            analysis = LocalModelSource.analyze(path: path, include: include.matches)
         case .hub(let repo, let revision, let endpoint):
             if let snapshot = ModelReference.huggingFaceCacheSnapshot(
                 repo: repo, revision: revision, environment: environment, home: NSHomeDirectory()) {
-                analysis = LocalModelSource.analyze(path: snapshot, source: "Hugging Face cache")
+                analysis = LocalModelSource.analyze(path: snapshot, source: "Hugging Face cache", include: include.matches)
                 analysis.repo = repo
                 analysis.revision = revision
                 analysis.commit = (snapshot as NSString).lastPathComponent
@@ -106,9 +109,9 @@ public struct CheckCommand: AsyncParsableCommand {
                 }
             }
         }
-        if command.file != nil { analysis.variants.removeAll { variant in !variant.files.contains { include.matches($0.path) } } }
-        if analysis.variants.isEmpty, analysis.failures.isEmpty, analysis.info == nil {
-            throw CheckError.nothingToCheck(command.model)
+        if analysis.variants.isEmpty, analysis.failures.isEmpty {
+            if let pattern = command.file { throw CheckError.noFileMatches(pattern: pattern, model: command.model) }
+            if analysis.info == nil { throw CheckError.nothingToCheck(command.model) }
         }
         let runtime: RuntimeSupport
         if let path = command.runtime {

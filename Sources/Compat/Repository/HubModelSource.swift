@@ -28,10 +28,10 @@ public struct HubModelSource: Sendable {
     }
 
     /// Lists the repository, reads the headers of every variant concurrently, and builds facts.
-    /// `include` restricts the model files considered (e.g. a `--file` glob).
+    /// `include` selects variants (e.g. a `--file` glob): a variant is read when any of its files passes.
     public func analyze(repo: String, revision: String?, include: @Sendable (String) -> Bool = { _ in true }) async throws(AnalysisError) -> ModelAnalysis {
         let listing = try await listFiles(repo: repo, revision: revision)
-        let files = listing.files.filter { !$0.path.hasSuffix(".gguf") && !$0.path.hasSuffix(".safetensors") || include($0.path) }
+        let files = listing.files
         let pinned = listing.commit ?? revision ?? "main"
         let etags = Dictionary(files.compactMap { file in file.etag.map { (file.path, $0) } }, uniquingKeysWith: { first, _ in first })
         func remote(_ path: String) -> RemoteFile {
@@ -49,7 +49,7 @@ public struct HubModelSource: Sendable {
         let indexShards = namedShards ?? indexed
         let config = await configBytes.flatMap { try? ModelConfig(parsing: $0) }
 
-        let plans = RepoVariants.plan(files, indexShards: indexShards)
+        let plans = RepoVariants.plan(files, indexShards: indexShards).filter { $0.files.contains { include($0.path) } }
         let wanted = plans.flatMap(\.files)
         let results = await reader.read(wanted.map { remote($0.path) })
         var headers: [String: Result<(ModelHeader, UInt64), FileFailure>] = [:]

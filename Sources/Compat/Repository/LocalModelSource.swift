@@ -5,7 +5,9 @@ import Marketplace
 /// Model files on disk: a single file, a folder, or a Hugging Face cache snapshot.
 public enum LocalModelSource {
     /// Reads every model file under `path` (or `path` itself) and groups them into variants.
-    public static func analyze(path: String, source: String = "local", limits: FormatLimits = .default) -> ModelAnalysis {
+    /// `include` selects variants as in `HubModelSource.analyze`.
+    public static func analyze(path: String, source: String = "local", limits: FormatLimits = .default,
+                               include: (String) -> Bool = { _ in true }) -> ModelAnalysis {
         var isDirectoryFlag: ObjCBool = false
         // A missing path reads as a single file, whose read then fails naming it.
         let isDirectory = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectoryFlag) && isDirectoryFlag.boolValue
@@ -18,7 +20,7 @@ public enum LocalModelSource {
         }
         let index = readFile(join(root, "model.safetensors.index.json")).flatMap { try? SafetensorsIndex(parsing: $0) }
         let config = readFile(join(root, "config.json")).flatMap { try? ModelConfig(parsing: $0) }
-        let plans = RepoVariants.plan(files, indexShards: index?.shardFiles)
+        let plans = RepoVariants.plan(files, indexShards: index?.shardFiles).filter { $0.files.contains { include($0.path) } }
 
         var headers: [String: Result<(ModelHeader, UInt64), FileFailure>] = [:]
         for plan in plans {
