@@ -204,21 +204,7 @@ public struct RuntimeSupportError: Error, Equatable, CustomStringConvertible {
     }
 
     init(path: String, decoding error: DecodingError) {
-        let (codingPath, message): ([any CodingKey], String) = switch error {
-        case .typeMismatch(let type, let context): (context.codingPath, "expected \(type): \(context.debugDescription)")
-        case .valueNotFound(let type, let context): (context.codingPath, "missing \(type): \(context.debugDescription)")
-        case .keyNotFound(let key, let context): (context.codingPath + [key], "missing field \(key.stringValue)")
-        case .dataCorrupted(let context): (context.codingPath, context.debugDescription)
-        @unknown default: ([], "\(error)")
-        }
-        let field = codingPath.reduce(into: "") { text, key in
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
-        self.init(path: path, field: field.isEmpty ? nil : field, message: message)
+        self.init(path: path, field: error.fieldPath.isEmpty ? nil : error.fieldPath, message: error.problem)
     }
 
     public var description: String {

@@ -1,6 +1,8 @@
-/// Names the JSON field a decoding failure happened at, in the form `modelVersions[0].files[1].sizeKB`.
+/// Where and why decoding JSON failed, for errors that name the field: shared by the API clients and
+/// by `Compat`'s runtime matrix loader.
 extension DecodingError {
-    var fieldPath: String {
+    /// The field, in the form `modelVersions[0].files[1].sizeKB`; empty for the document itself.
+    public var fieldPath: String {
         let path: [any CodingKey] = switch self {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             context.codingPath
@@ -19,7 +21,7 @@ extension DecodingError {
     }
 
     /// What went wrong, without the coding path (which `fieldPath` gives).
-    var problem: String {
+    public var problem: String {
         switch self {
         case .typeMismatch(let type, let context): "expected \(type): \(context.debugDescription)"
         case .valueNotFound(let type, let context): "missing \(type): \(context.debugDescription)"
