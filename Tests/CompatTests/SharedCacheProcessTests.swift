@@ -13,7 +13,7 @@ struct CompatProcess {
         return testBinary.deletingLastPathComponent().appendingPathComponent("compat-cli")
     }()
 
-    let process = Process()
+    private let child: ChildProcess
     private let output: URL
 
     /// Starts `compat-cli arguments` with exactly `environment`, its output going to a file in `scratch`.
@@ -21,24 +21,19 @@ struct CompatProcess {
         output = scratch.appendingPathComponent("process-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let log = try FileHandle(forWritingTo: output)
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try log.close()
+        defer { try? log.close() }
+        child = try ChildProcess(Self.executable.path, arguments, environment: environment, output: log)
     }
 
     /// Waits for the process; its exit status and everything it printed.
     func finish() -> (status: Int32, output: String) {
-        process.waitUntilExit()
+        let status = child.wait()
         // Not String(contentsOf:): swift-corelibs-foundation leaks a page reading an empty file that way.
         let handle = try? FileHandle(forReadingFrom: output)
         let printed = String(decoding: (try? handle?.readToEnd()) ?? Data(), as: UTF8.self)
         try? handle?.close()
         try? FileManager.default.removeItem(at: output)
-        return (process.terminationStatus, printed)
+        return (status, printed)
     }
 }
 

@@ -18,7 +18,7 @@ public final class SmallFilesystem {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("compat-small-fs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         do {
-            try Self.run("mount", ["-t", "tmpfs", "-o", "size=\(bytes),mode=0755", "tmpfs", url.path])
+            try ChildProcess.run("/usr/bin/env", ["mount", "-t", "tmpfs", "-o", "size=\(bytes),mode=0755", "tmpfs", url.path])
         } catch {
             try? FileManager.default.removeItem(at: url)
             throw error
@@ -27,7 +27,7 @@ public final class SmallFilesystem {
 
     deinit {
         if filler >= 0 { close(filler) }
-        try? Self.run("umount", [url.path])
+        try? ChildProcess.run("/usr/bin/env", ["umount", url.path])
         rmdir(url.path)
     }
 
@@ -71,18 +71,5 @@ public final class SmallFilesystem {
         public var action: String
         public var code: Int32
         public var description: String { "cannot \(action): \(String(cString: strerror(code)))" }
-    }
-
-    private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FilesystemError(action: "\(tool) \(arguments.joined(separator: " "))", code: EPERM)
-        }
     }
 }
