@@ -15,6 +15,8 @@ struct CurlTransferSettings: Sendable {
     var connectTimeoutMilliseconds: Int
     var lowSpeedLimitBytesPerSecond: Int
     var lowSpeedTimeSeconds: Int
+    /// `CURLOPT_CAINFO`; nil keeps libcurl's default bundle.
+    var certificateAuthorities: String?
 }
 
 /// How one hop ended.
@@ -104,6 +106,9 @@ final class CurlEasyTransfer {
         try set(CURLOPT_FOLLOWLOCATION, long: 0)
         try set(CURLOPT_SSL_VERIFYPEER, long: 1)
         try set(CURLOPT_SSL_VERIFYHOST, long: 2)
+        if let bundle = settings.certificateAuthorities {
+            try set(CURLOPT_CAINFO, string: bundle)
+        }
         try set(CURLOPT_HTTP_VERSION, long: Int(CURL_HTTP_VERSION_2TLS))
         // Wait for a multiplexable HTTP/2 connection rather than opening a parallel one.
         try set(CURLOPT_PIPEWAIT, long: 1)

@@ -25,6 +25,9 @@ public final class HTTPClient: Sendable {
         public var lowSpeedTime: Duration
         public var retry: HTTPRetryPolicy
         public var userAgent: String
+        /// A PEM file of the certificate authorities TLS peers are verified against, replacing the
+        /// system's (for a proxy that re-signs traffic); nil uses the system's. Verification is always on.
+        public var certificateAuthorities: String?
 
         public init(
             maxConcurrentTransfers: Int = 8,
@@ -33,7 +36,8 @@ public final class HTTPClient: Sendable {
             lowSpeedLimit: Int = 1_024,
             lowSpeedTime: Duration = .seconds(20),
             retry: HTTPRetryPolicy = HTTPRetryPolicy(),
-            userAgent: String = "compat/0.1"
+            userAgent: String = "compat/0.1",
+            certificateAuthorities: String? = MarketplaceEnvironment.certificateAuthorities()
         ) {
             self.maxConcurrentTransfers = maxConcurrentTransfers
             self.maxRedirects = maxRedirects
@@ -42,6 +46,7 @@ public final class HTTPClient: Sendable {
             self.lowSpeedTime = lowSpeedTime
             self.retry = retry
             self.userAgent = userAgent
+            self.certificateAuthorities = certificateAuthorities
         }
     }
 
@@ -54,7 +59,8 @@ public final class HTTPClient: Sendable {
             userAgent: configuration.userAgent,
             connectTimeoutMilliseconds: Self.wholeUnits(of: configuration.connectTimeout, unit: .milliseconds(1)),
             lowSpeedLimitBytesPerSecond: configuration.lowSpeedLimit,
-            lowSpeedTimeSeconds: Self.wholeUnits(of: configuration.lowSpeedTime, unit: .seconds(1))
+            lowSpeedTimeSeconds: Self.wholeUnits(of: configuration.lowSpeedTime, unit: .seconds(1)),
+            certificateAuthorities: configuration.certificateAuthorities
         )
         engine = CurlTransferEngine(settings: settings, maxConcurrentTransfers: configuration.maxConcurrentTransfers)
     }

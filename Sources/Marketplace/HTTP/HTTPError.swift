@@ -1,3 +1,5 @@
+import CCurl
+
 /// Everything that can go wrong fetching a URL. Each `description` names the URL and the cause.
 public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Not an absolute `http://` or `https://` URL (the request's, or a redirect's target).
@@ -27,6 +29,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Invalid URL \"\(url)\": only absolute http:// and https:// URLs are supported."
         case .transferFailed(let url, let curlCode, let reason, let attempts):
             return "Fetching \(url) failed \(Self.after(attempts)): \(reason) (curl error \(curlCode))."
+                + (Self.certificateErrorCodes.contains(curlCode) ? Self.certificateHint : "")
         case .serverError(let url, let status, let bodyPrefix, let attempts):
             return "\(url) answered HTTP \(status) \(Self.after(attempts))\(Self.saying(bodyPrefix))."
         case .bodyShorterThanAnnounced(let url, let announcedBytes, let receivedBytes, let attempts):
@@ -51,6 +54,11 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Fetching \(url) was cancelled."
         }
     }
+
+    /// libcurl's "the peer's certificate was not trusted" and "the CA bundle could not be used".
+    static let certificateErrorCodes: Set<Int> = [Int(CURLE_PEER_FAILED_VERIFICATION.rawValue), Int(CURLE_SSL_CACERT_BADFILE.rawValue)]
+    static let certificateHint = " If a proxy re-signs TLS traffic, point CURL_CA_BUNDLE (or SSL_CERT_FILE) "
+        + "at a PEM file of its certificate authority."
 
     /// How many leading body bytes an error quotes.
     static let quotedBodyBytes = 200

@@ -24,6 +24,13 @@ public enum MarketplaceEnvironment {
         endpoint(explicit: explicit, variable: "CIVITAI_ENDPOINT", environment: environment, fallback: defaultCivitAIEndpoint)
     }
 
+    /// The certificate authorities to trust instead of the system's: the first non-empty of
+    /// `CURL_CA_BUNDLE`, `REQUESTS_CA_BUNDLE` and `SSL_CERT_FILE` (the variables curl, Python's
+    /// requests (so `huggingface_hub`) and OpenSSL read), or nil for the system's.
+    public static func certificateAuthorities(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        ["CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
+    }
+
     /// The Hub token: the first non-empty of `explicit` (`--token`), `HF_TOKEN`,
     /// `HUGGING_FACE_HUB_TOKEN`, and the contents of the token file (see `hubTokenPath`).
     /// Each candidate is trimmed; an empty one counts as absent. Nil means "send no token".
