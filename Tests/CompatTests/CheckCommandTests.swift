@@ -224,6 +224,14 @@ struct CheckCommandTests {
         #expect(try HubOptions.cacheMaxBytes(environment: environment) == bytes)
     }
 
+    @Test("the Hub client trusts the certificate authorities the environment names")
+    func certificateAuthoritiesFromEnvironment() throws {
+        let options = try HubOptions.parse([])
+        let source = options.makeSource(environment: ["SSL_CERT_FILE": "/etc/proxy-ca.pem"])
+        #expect(source.client.http.configuration.certificateAuthorities == "/etc/proxy-ca.pem")
+        #expect(options.makeSource(environment: [:]).client.http.configuration.certificateAuthorities == nil)
+    }
+
     @Test("a malformed COMPAT_CACHE_SIZE is a usage error naming the variable and the value")
     func malformedCacheSize() {
         #expect {

@@ -23,6 +23,12 @@ public struct HubOptions: ParsableArguments {
         _ = try Self.cacheMaxBytes(environment: ProcessInfo.processInfo.environment)
     }
 
+    /// A client trusting the certificate authorities `environment` names (see
+    /// `MarketplaceEnvironment.certificateAuthorities`), else the system's.
+    static func httpClient(environment: [String: String]) -> HTTPClient {
+        HTTPClient(configuration: .init(certificateAuthorities: MarketplaceEnvironment.certificateAuthorities(environment: environment)))
+    }
+
     /// The header cache's bound: `$COMPAT_CACHE_SIZE` (a size such as `200MiB` or `2GB`), else
     /// `HeaderCache.defaultMaxBytes`.
     static func cacheMaxBytes(environment: [String: String]) throws(ValidationError) -> UInt64 {
@@ -38,7 +44,7 @@ public struct HubOptions: ParsableArguments {
         let endpoint = MarketplaceEnvironment.hubEndpoint(explicit: endpoint ?? endpointOverride, environment: environment)
         let token = MarketplaceEnvironment.hubToken(explicit: token, environment: environment)
         let offline = offline || ["1", "true", "yes"].contains((environment["HF_HUB_OFFLINE"] ?? "").lowercased())
-        let http = HTTPClient()
+        let http = Self.httpClient(environment: environment)
         // validate() rejected a malformed size before any command ran.
         let maxBytes = (try? Self.cacheMaxBytes(environment: environment)) ?? HeaderCache.defaultMaxBytes
         let cache = noCache ? nil : HeaderCache(directory: HeaderCache.defaultDirectory(environment: environment), maxBytes: maxBytes)

@@ -108,7 +108,8 @@ public struct ManifestCommand: AsyncParsableCommand {
         if provider != .hf {
             let client = CivitAIClient(
                 endpoint: MarketplaceEnvironment.civitAIEndpoint(environment: environment),
-                apiKey: CivitAIClient.apiKey(environment: environment), nsfwFilter: .everything)
+                apiKey: CivitAIClient.apiKey(environment: environment), nsfwFilter: .everything,
+                http: HubOptions.httpClient(environment: environment))
             generator.civitAI = CivitAIManifestBuilder(client: client, sort: sort, limit: limit, timestamp: timestamp)
         }
         return generator
