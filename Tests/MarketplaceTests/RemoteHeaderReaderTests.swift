@@ -117,6 +117,29 @@ struct RemoteHeaderReaderTests {
         #expect(!hub.cdn.recordedRequests.isEmpty)
     }
 
+    @Test("after a redirect on the Hub's own origin the token still goes along")
+    func tokenFollowsSameOriginRedirect() async throws {
+        // A file the Hub serves itself (not from LFS) by redirecting within its origin, gated; its
+        // header (a 20,000-token vocabulary) takes follow-up requests to the redirect target.
+        let model = SyntheticModels.llamaGGUF(vocabulary: 20_000, merges: 5_000, layers: 2, embedding: 256, feedForward: 512,
+                                                weightType: .q8_0, fileType: 7, contextLength: 4096)
+        let (headerBytes, fileSize) = (model.headerBytes(), model.fileSize)
+        let hub = try LoopbackServer()
+        hub.serve("/org/model/resolve/main/m.gguf", .redirect(to: hub.url("/api/resolve-cache/models/org/model/c0ffee/m.gguf")))
+        hub.route("/api/resolve-cache/models/org/model/c0ffee/m.gguf") { request in
+            request.header("Authorization") == "Bearer hf_secret"
+                ? LoopbackResponse(body: LoopbackBody(prefix: headerBytes, totalSize: fileSize))
+                : .text("gated", status: 401)
+        }
+        let client = HTTPClient(configuration: .init(retry: HTTPRetryPolicy(maxAttempts: 1)))
+        let reader = RemoteHeaderReader(client: client, endpoint: hub.baseURL, token: "hf_secret")
+
+        let remote = try await reader.read(RemoteFile(repo: "org/model", path: "m.gguf"))
+        #expect(remote.fileSize == fileSize)
+        #expect(remote.requests >= 2)
+        #expect(hub.recordedRequests.allSatisfy { $0.header("Authorization") == "Bearer hf_secret" })
+    }
+
     @Test("shards are read concurrently and returned in order")
     func concurrentShards() async throws {
         let hub = try LoopbackHub()

@@ -175,7 +175,7 @@ public struct RemoteHeaderReader: Sendable {
             }
             let response: HTTPResponse
             do {
-                response = try await client.send(HTTPRequest(url: source, byteRange: start...(end - 1), bearerToken: source == url ? token : nil))
+                response = try await client.send(HTTPRequest(url: source, byteRange: start...(end - 1), bearerToken: URLOrigin(source) == URLOrigin(url) ? token : nil))
                 try response.requireSuccess()
             } catch {
                 throw .network(error)
