@@ -95,8 +95,15 @@ final class CurlTransferEngine: @unchecked Sendable {
         while true {
             let freeSlots = maxConcurrentTransfers - running.count
             let (admitted, dropped, isShuttingDown) = queue.withLock { queue in
-                let dropped = queue.isShuttingDown ? queue.waiting : queue.waiting.filter(\.isCancelled)
-                queue.waiting.removeAll(where: { queue.isShuttingDown || $0.isCancelled })
+                // One read of each flag: a transfer cancelled between two reads would be removed
+                // without being dropped, and its caller would wait forever.
+                // The waiting ones keep their FIFO order.
+                var dropped: [QueuedTransfer] = []
+                var kept: [QueuedTransfer] = []
+                for queued in queue.waiting {
+                    if queue.isShuttingDown || queued.isCancelled { dropped.append(queued) } else { kept.append(queued) }
+                }
+                queue.waiting = kept
                 let admitted = Array(queue.waiting.prefix(freeSlots))
                 queue.waiting.removeFirst(admitted.count)
                 return (admitted, dropped, queue.isShuttingDown)
