@@ -63,10 +63,7 @@ extension ModelFacts {
                 originalContextLength: number("rope.scaling.original_context_length"))
         }
 
-        if let used = expertUsedCount, let count = expertCount, count > 1, expertParameters > 0 {
-            // Expert tensors are a subset of all tensors, and used <= count in real files; saturate otherwise.
-            activeParameters = (parameters - min(expertParameters, parameters)).addingSaturating((expertParameters / count).multipliedSaturating(by: used))
-        }
+        setActiveParameters(routedExpertParameters: expertParameters)
         if let label = header.fileType?.label {
             quantization = QuantizationLabel(name: label, source: .header)
         } else if let dominant = Self.dominantWeightType(bytes: bytes) {

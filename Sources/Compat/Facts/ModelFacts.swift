@@ -108,4 +108,12 @@ public struct ModelFacts: Equatable, Codable, Sendable {
     }
 
     public var isMixtureOfExperts: Bool { (expertCount ?? 0) > 1 }
+
+    /// Sets `activeParameters` of a mixture-of-experts model from its routed experts' parameters:
+    /// all others, plus the used share of the experts. Unchanged when it is not one.
+    mutating func setActiveParameters(routedExpertParameters experts: UInt64) {
+        guard let used = expertUsedCount, let count = expertCount, count > 1, experts > 0 else { return }
+        // Expert tensors are a subset of all tensors, and used <= count in real files; saturate otherwise.
+        activeParameters = (parameters - min(experts, parameters)).addingSaturating((experts / count).multipliedSaturating(by: used))
+    }
 }

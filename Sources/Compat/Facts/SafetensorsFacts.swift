@@ -36,9 +36,7 @@ extension ModelFacts {
         }
 
         if let config { apply(config) }
-        if let used = expertUsedCount, let count = expertCount, count > 1, expertParameters > 0 {
-            activeParameters = (self.parameters - min(expertParameters, self.parameters)).addingSaturating((expertParameters / count).multipliedSaturating(by: used))
-        }
+        setActiveParameters(routedExpertParameters: expertParameters)
         if let label = config?.quantizationConfig?.label {
             quantization = QuantizationLabel(name: label, source: .header)
         } else if let dominant = SafetensorsDType.all.filter({ parameters[$0.id] > 0 }).max(by: { parameters[$0.id] < parameters[$1.id] }) {

@@ -166,27 +166,3 @@ extension ManifestModel {
         reasons = result.compatible ? [] : result.reasons
     }
 }
-
-extension Array where Element: Sendable {
-    /// `transform` of every element, at most `width` running at once; results in the elements' order.
-    func concurrentMap<Result: Sendable>(
-        width: Int, _ transform: @escaping @Sendable (Element) async -> Result
-    ) async -> [Result] {
-        await withTaskGroup(of: (Int, Result).self) { group in
-            var results = [Result?](repeating: nil, count: count)
-            var next = 0
-            func startNext() {
-                guard next < count else { return }
-                let (index, element) = (next, self[next])
-                group.addTask { (index, await transform(element)) }
-                next += 1
-            }
-            for _ in 0..<Swift.max(width, 1) { startNext() }
-            for await (index, result) in group {
-                results[index] = result
-                startNext()
-            }
-            return results.map { $0! }  // every index was filled by its task
-        }
-    }
-}

@@ -4,31 +4,16 @@ extension HubModelSource {
     /// Analyzes many repositories, at most `concurrency` at a time (each one's files are read
     /// concurrently too, within the HTTP client's bound). Results are in the order of `repos`.
     public func analyze(repos: [String], concurrency: Int = 8) async -> [Result<ModelAnalysis, AnalysisError>] {
-        await withTaskGroup(of: (Int, Result<ModelAnalysis, AnalysisError>).self) { group in
-            var results = [Result<ModelAnalysis, AnalysisError>?](repeating: nil, count: repos.count)
-            var next = 0
-            func startNext() {
-                guard next < repos.count else { return }
-                let index = next
-                next += 1
-                group.addTask {
-                    // One return of the tuple, as in RemoteHeaderReader.read(_:): Swift 6.3.1 miscompiles
-                    // a tuple returned from both branches of a typed `do throws` at -O.
-                    let result: Result<ModelAnalysis, AnalysisError>
-                    do throws(AnalysisError) {
-                        result = .success(try await analyze(repo: repos[index], revision: nil))
-                    } catch {
-                        result = .failure(error)
-                    }
-                    return (index, result)
-                }
+        await repos.concurrentMap(width: concurrency) { repo in
+            // One return, as in RemoteHeaderReader.read(_:): Swift 6.3.1 miscompiles a value returned
+            // from both branches of a typed `do throws` in a task-group child at -O.
+            let result: Result<ModelAnalysis, AnalysisError>
+            do throws(AnalysisError) {
+                result = .success(try await analyze(repo: repo, revision: nil))
+            } catch {
+                result = .failure(error)
             }
-            for _ in 0..<max(1, concurrency) { startNext() }
-            for await (index, result) in group {
-                results[index] = result
-                startNext()
-            }
-            return results.map { $0! }  // every index was filled by its task
+            return result
         }
     }
 }
@@ -56,5 +41,29 @@ public func filterCompatibleModels(
     return zip(models, inputs).compactMap { model, input in
         let result = checkModelCompatibility(input, hardware: hardware, runtime: runtime, options: options)
         return result.compatible ? (model, result) : nil
+    }
+}
+
+extension Array where Element: Sendable {
+    /// `transform` of every element, at most `width` running at once; results in the elements' order.
+    func concurrentMap<Result: Sendable>(
+        width: Int, _ transform: @escaping @Sendable (Element) async -> Result
+    ) async -> [Result] {
+        await withTaskGroup(of: (Int, Result).self) { group in
+            var results = [Result?](repeating: nil, count: count)
+            var next = 0
+            func startNext() {
+                guard next < count else { return }
+                let (index, element) = (next, self[next])
+                group.addTask { (index, await transform(element)) }
+                next += 1
+            }
+            for _ in 0..<Swift.max(width, 1) { startNext() }
+            for await (index, result) in group {
+                results[index] = result
+                startNext()
+            }
+            return results.map { $0! }  // every index was filled by its task
+        }
     }
 }

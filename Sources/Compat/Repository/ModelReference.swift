@@ -1,4 +1,5 @@
 import Foundation
+import Marketplace
 
 /// What the user named on the command line: a Hub repository (optionally at a revision), or local files.
 public enum ModelReference: Equatable, Sendable {
@@ -46,13 +47,9 @@ public enum ModelReference: Equatable, Sendable {
         return (String(text[..<at]), String(text[text.index(after: at)...]))
     }
 
-    /// `owner/name`: letters, digits, `-`, `_`, `.`, not starting with `.`.
+    /// `owner/name` as the Hub client accepts it.
     static func isRepoID(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { part in
-            !part.isEmpty && !part.hasPrefix(".") && !part.contains("..")
-                && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        }
+        HuggingFaceClient.isValidRepositoryID(text, allowingBareName: false)
     }
 
     /// The snapshot folder of `repo` in the Hugging Face cache (`$HF_HUB_CACHE`, else

@@ -39,9 +39,6 @@ public enum MarketplaceEnvironment {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         readFile: (String) -> String? = readTextFile
     ) -> String? {
-        func usable(_ candidate: String?) -> String? {
-            candidate.map { $0.trimmingHTTPWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
-        }
         // Checked in order, and the file is read only when no earlier source has a token.
         return usable(explicit)
             ?? usable(environment["HF_TOKEN"])
@@ -79,7 +76,17 @@ public enum MarketplaceEnvironment {
         let chosen = [explicit, environment[variable]]
             .compactMap { $0?.trimmingHTTPWhitespace() }
             .first { !$0.isEmpty } ?? fallback
-        return chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
+        return withoutTrailingSlash(chosen)
+    }
+
+    /// A credential trimmed, or nil when absent or blank.
+    static func usable(_ candidate: String?) -> String? {
+        candidate.map { $0.trimmingHTTPWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// `endpoint` without one trailing `/`, the form every client and cache key uses.
+    static func withoutTrailingSlash(_ endpoint: String) -> String {
+        endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
     }
 
     /// `~` or `~/…` with `HOME` substituted, as Python's `os.path.expanduser` does.

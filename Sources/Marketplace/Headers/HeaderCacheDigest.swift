@@ -7,8 +7,6 @@ struct HeaderCacheDigest: Equatable {
     private var high: UInt64 = 0x6C62_272E_07BB_0142
     private var low: UInt64 = 0x62B8_2175_6295_C58D
 
-    init() {}
-
     init(_ bytes: some Sequence<UInt8>) {
         update(bytes)
     }

@@ -20,7 +20,7 @@ public struct RemoteFile: Hashable, Sendable {
 
     /// `{endpoint}/{repo}/resolve/{revision}/{path}` with each segment percent-encoded.
     public func resolveURL(endpoint: String) -> String {
-        let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+        let base = MarketplaceEnvironment.withoutTrailingSlash(endpoint)
         let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false).map { URLQuery.encode(String($0)) }
         return base + "/" + repo + "/resolve/" + URLQuery.encode(revision) + "/" + encodedPath.joined(separator: "/")
     }
@@ -67,7 +67,7 @@ public struct RemoteHeaderReader: Sendable {
 
     public init(client: HTTPClient, endpoint: String, token: String? = nil, cache: HeaderCache? = nil, offline: Bool = false, limits: FormatLimits = .default) {
         self.client = client
-        self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+        self.endpoint = MarketplaceEnvironment.withoutTrailingSlash(endpoint)
         self.token = token
         self.cache = cache
         self.offline = offline

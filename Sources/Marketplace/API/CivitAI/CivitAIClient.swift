@@ -23,7 +23,7 @@ public struct CivitAIClient: Sendable {
         nsfwFilter: CivitAINSFWFilter = .safeOnly,
         http: HTTPClient = HTTPClient()
     ) {
-        self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+        self.endpoint = MarketplaceEnvironment.withoutTrailingSlash(endpoint)
         self.apiKey = apiKey
         self.nsfwFilter = nsfwFilter
         self.http = http
@@ -31,7 +31,7 @@ public struct CivitAIClient: Sendable {
 
     /// `CIVITAI_API_KEY`, trimmed; nil when unset or blank.
     public static func apiKey(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        environment["CIVITAI_API_KEY"].map { $0.trimmingHTTPWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
+        MarketplaceEnvironment.usable(environment["CIVITAI_API_KEY"])
     }
 
     /// One page of models matching `query`, without the models and images the filter disallows

@@ -20,7 +20,7 @@ public struct HuggingFaceClient: Sendable {
         token: String? = MarketplaceEnvironment.hubToken(),
         http: HTTPClient = HTTPClient()
     ) {
-        self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+        self.endpoint = MarketplaceEnvironment.withoutTrailingSlash(endpoint)
         self.token = token
         self.http = http
     }
@@ -60,7 +60,7 @@ public struct HuggingFaceClient: Sendable {
     public func readme(id: String, revision: String? = nil) async throws(MarketplaceAPIError) -> String? {
         try Self.requireValidRepositoryID(id)
         let revision = revision ?? "main"
-        let response = try await get("\(endpoint)/\(id)/resolve/\(URLQuery.encode(revision))/README.md")
+        let response = try await get(RemoteFile(repo: id, revision: revision, path: "README.md").resolveURL(endpoint: endpoint))
         if response.status == 404, [nil, "EntryNotFound"].contains(Self.errorCode(of: response)) {
             return nil
         }
@@ -122,14 +122,19 @@ public struct HuggingFaceClient: Sendable {
         response.headers["X-Error-Code"]
     }
 
-    /// Throws unless `id` is `owner/name` or a legacy bare `name`, each part made of ASCII letters, digits,
-    /// `-`, `_` and `.`, not starting with `.` and without `..`, so it can go into a URL path as is.
-    static func requireValidRepositoryID(_ id: String) throws(MarketplaceAPIError) {
+    /// Whether `id` is `owner/name` (or, when `allowingBareName`, a legacy bare `name`), each part made
+    /// of ASCII letters, digits, `-`, `_` and `.`, not starting with `.` and without `..`, so it can go
+    /// into a URL path as is.
+    public static func isValidRepositoryID(_ id: String, allowingBareName: Bool = true) -> Bool {
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        let isValid = (1...2).contains(parts.count) && parts.allSatisfy { part in
+        return (allowingBareName ? 1...2 : 2...2).contains(parts.count) && parts.allSatisfy { part in
             !part.isEmpty && !part.hasPrefix(".") && !part.contains("..")
                 && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
         }
-        guard isValid else { throw .invalidRepositoryID(id) }
+    }
+
+    /// Throws unless `isValidRepositoryID(id)`.
+    static func requireValidRepositoryID(_ id: String) throws(MarketplaceAPIError) {
+        guard isValidRepositoryID(id) else { throw .invalidRepositoryID(id) }
     }
 }
