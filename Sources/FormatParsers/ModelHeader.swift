@@ -18,6 +18,13 @@ public enum ModelFileFormat: String, Sendable {
             return nil
         }
     }
+
+    /// The format the file name's extension names, else the one its first bytes show: how
+    /// `compat-cli inspect` and the WebAssembly module decide.
+    public init?(fileName: String, sniffing prefix: UnsafeRawBufferPointer) {
+        guard let format = ModelFileFormat(fileName: fileName) ?? ModelFileFormat(sniffing: prefix) else { return nil }
+        self = format
+    }
 }
 
 /// A parsed header of either format.

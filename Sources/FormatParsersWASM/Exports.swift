@@ -84,14 +84,14 @@ public func neededBytes(bytes: UnsafeRawPointer?, count: Int, fileSize: Int64, p
 /// One step of the incremental parser over the host's bytes, or nil when the format is unknown.
 /// The format comes from the path's extension, else from the bytes, as `compat-cli inspect` decides.
 private func parse(_ bytes: UnsafeRawBufferPointer, fileSize: UInt64?, path: String) throws(FormatError) -> ParseStep<ModelHeader>? {
-    guard let format = ModelFileFormat(fileName: path) ?? ModelFileFormat(sniffing: bytes) else { return nil }
+    guard let format = ModelFileFormat(fileName: path, sniffing: bytes) else { return nil }
     var assembler = HeaderAssembler(format: format, fileSize: fileSize)
     return try assembler.step(Array(bytes))
 }
 
 /// The object `compat-cli inspect --json` prints for a file of unknown format.
 private func writeUnknownFormat(path: String, into json: inout JSONWriter) {
-    HeaderSummary.writeError(kind: "unknownFormat", offset: nil, message: "\(path): not a GGUF or safetensors file", path: path, into: &json)
+    HeaderSummary.writeError(kind: HeaderSummary.unknownFormatKind, offset: nil, message: HeaderSummary.unknownFormatMessage(path: path), path: path, into: &json)
 }
 
 /// The host's file size: -1 stands for unknown.

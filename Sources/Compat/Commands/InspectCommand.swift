@@ -128,7 +128,7 @@ extension HeaderReadError {
         case .format(let error, _): error.kindName
         case .fileNotFound: "fileNotFound"
         case .unreadable: "unreadable"
-        case .unknownFormat: "unknownFormat"
+        case .unknownFormat: HeaderSummary.unknownFormatKind
         case .network: "network"
         case .invalidResponse: "invalidResponse"
         case .notCached: "notCached"

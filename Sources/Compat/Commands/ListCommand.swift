@@ -86,8 +86,7 @@ public struct ListingOptions: ParsableArguments {
     }
 
     static func renderJSON(_ models: [Model]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONEncoder.deterministic()
         encoder.dateEncodingStrategy = .iso8601
         // Models are plain values; encoding cannot fail.
         return String(decoding: try! encoder.encode(models), as: UTF8.self)

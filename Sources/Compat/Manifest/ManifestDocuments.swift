@@ -189,9 +189,7 @@ public struct ManifestReport: Codable, Equatable, Sendable {
 /// Manifests hold no floating-point numbers, so equal values always give equal bytes.
 enum ManifestJSON {
     static func encode(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // The documents are plain values with string keys; encoding them cannot fail.
-        return try! encoder.encode(value) + Data("\n".utf8)
+        try! JSONEncoder.deterministic().encode(value) + Data("\n".utf8)
     }
 }

@@ -83,10 +83,8 @@ public struct CheckReport: Codable, Sendable, Equatable {
 
     /// Deterministic JSON: sorted keys, pretty-printed.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain value types cannot fail.
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+        String(decoding: try! JSONEncoder.deterministic().encode(self), as: UTF8.self)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Human-readable numbers for reports.
 public enum Formatting {
     /// Bytes in binary units: "1.7 MiB", "512 B".
@@ -56,5 +58,15 @@ extension String {
         var result = self
         while result.last == " " { result.removeLast() }
         return result
+    }
+}
+
+extension JSONEncoder {
+    /// The form of every JSON document compat prints or writes: sorted keys, pretty-printed,
+    /// slashes unescaped, so equal values give equal bytes.
+    static func deterministic() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }

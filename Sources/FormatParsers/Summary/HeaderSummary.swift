@@ -50,6 +50,10 @@ public enum HeaderSummary {
         writeError(kind: error.kindName, offset: error.offset, message: error.description, path: path, into: &json)
     }
 
+    /// The error kind and message for a file that is neither GGUF nor safetensors.
+    public static let unknownFormatKind = "unknownFormat"
+    public static func unknownFormatMessage(path: String) -> String { "\(path): not a GGUF or safetensors file" }
+
     /// Writes `{"path", "error": {"kind", "offset", "message"}}`; `offset` is null for failures
     /// that are not about a byte of the file (a missing file, an unknown format).
     public static func writeError(kind: String, offset: UInt64?, message: String, path: String, into json: inout JSONWriter) {

@@ -21,7 +21,7 @@ public enum HeaderReadError: Error, Sendable, CustomStringConvertible {
         case .format(let error, let source): "\(source): \(error)"
         case .fileNotFound(let path): "\(path): no such file"
         case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
-        case .unknownFormat(let path): "\(path): not a GGUF or safetensors file"
+        case .unknownFormat(let path): HeaderSummary.unknownFormatMessage(path: path)
         case .network(let error): error.description
         case .invalidResponse(let url, let reason): "\(url): \(reason)"
         case .notCached(let source): "\(source): not in the header cache (offline; run once online to cache it)"
@@ -58,8 +58,7 @@ public enum LocalHeaderReader {
             }
         }
         try readMore(upTo: UInt64(firstReadBytes))
-        let format = ModelFileFormat(fileName: path)
-            ?? bytes.withUnsafeBytes { ModelFileFormat(sniffing: $0) }
+        let format = bytes.withUnsafeBytes { ModelFileFormat(fileName: path, sniffing: $0) }
         guard let format else { throw .unknownFormat(path) }
 
         var assembler = HeaderAssembler(format: format, fileSize: size, limits: limits)

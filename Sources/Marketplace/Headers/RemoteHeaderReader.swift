@@ -79,8 +79,7 @@ public struct RemoteHeaderReader: Sendable {
     public func read(_ file: RemoteFile) async throws(HeaderReadError) -> RemoteHeader {
         let source = file.resolveURL(endpoint: endpoint)
         guard let format = ModelFileFormat(fileName: file.path) else { throw .unknownFormat(source) }
-        if let cache, let commit = file.commit, let etag = file.etag,
-           let cached = cache.header(for: cacheKey(file, commit: commit, etag: etag)) {
+        if let (cached, commit, etag) = cachedEntry(of: file) {
             var assembler = HeaderAssembler(format: format, fileSize: cached.fileSize, limits: limits)
             // A cached entry that no longer parses is refetched.
             if let step = try? assembler.step(cached.bytes), case .complete(let header) = step {
@@ -89,9 +88,7 @@ public struct RemoteHeaderReader: Sendable {
         }
         guard !offline else { throw .notCached(source) }
         let remote = try await fetch(file, format: format, url: source)
-        if let cache, let commit = remote.commit ?? file.commit, let etag = remote.etag ?? file.etag {
-            cache.store(CachedHeader(bytes: headerBytes(of: remote.header), fileSize: remote.fileSize), for: cacheKey(file, commit: commit, etag: etag))
-        }
+        store(CachedHeader(bytes: headerBytes(of: remote.header), fileSize: remote.fileSize), of: file, commit: remote.commit, etag: remote.etag)
         return remote
     }
 
@@ -121,8 +118,7 @@ public struct RemoteHeaderReader: Sendable {
     /// The whole of a small file (config.json, an index), at most `maxBytes`, through the cache.
     public func readSmallFile(_ file: RemoteFile, maxBytes: Int = 64 << 20) async throws(HeaderReadError) -> [UInt8] {
         let source = file.resolveURL(endpoint: endpoint)
-        if let cache, let commit = file.commit, let etag = file.etag,
-           let cached = cache.header(for: cacheKey(file, commit: commit, etag: etag)) {
+        if let (cached, _, _) = cachedEntry(of: file) {
             return cached.bytes
         }
         guard !offline else { throw .notCached(source) }
@@ -135,10 +131,22 @@ public struct RemoteHeaderReader: Sendable {
         }
         guard !response.bodyWasTruncated else { throw .invalidResponse(source, reason: "larger than \(maxBytes) bytes") }
         let facts = ServerFileFacts(response)
-        if let cache, let commit = facts.commit ?? file.commit, let etag = facts.etag ?? file.etag {
-            cache.store(CachedHeader(bytes: response.body, fileSize: UInt64(response.body.count)), for: cacheKey(file, commit: commit, etag: etag))
-        }
+        store(CachedHeader(bytes: response.body, fileSize: UInt64(response.body.count)), of: file, commit: facts.commit, etag: facts.etag)
         return response.body
+    }
+
+    /// The cached bytes of `file`, when its listing pinned the commit and ETag and the cache has them.
+    private func cachedEntry(of file: RemoteFile) -> (CachedHeader, commit: String, etag: String)? {
+        guard let cache, let commit = file.commit, let etag = file.etag,
+              let cached = cache.header(for: cacheKey(file, commit: commit, etag: etag))
+        else { return nil }
+        return (cached, commit, etag)
+    }
+
+    /// Stores `header` under the commit and ETag the server named, else those of the listing.
+    private func store(_ header: CachedHeader, of file: RemoteFile, commit: String?, etag: String?) {
+        guard let cache, let commit = commit ?? file.commit, let etag = etag ?? file.etag else { return }
+        cache.store(header, for: cacheKey(file, commit: commit, etag: etag))
     }
 
     private func cacheKey(_ file: RemoteFile, commit: String, etag: String) -> HeaderCacheKey {
