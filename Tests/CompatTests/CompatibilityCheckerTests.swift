@@ -1,4 +1,4 @@
-import Compat
+@testable import Compat
 import FormatParsers
 import Marketplace
 import Testing
@@ -166,6 +166,20 @@ struct CompatibilityCheckerTests {
         #expect(!result.compatible)
         #expect(result.reasons == ["no loadable variant fits in 12.0 GiB: the smallest, Q4_K_M, needs \(Formatting.bytes(q4.memory.totalBytes))"])
         #expect(result.warnings.contains("only \(plan.gpuLayers) of 62 layers of Q4_K_M fit in 12.0 GiB; the rest would run on the CPU"))
+    }
+
+    @Test("on a CPU the context recommended is sized without the GPU's reserve")
+    func cpuContextRecommendation() throws {
+        let variants = try twentySevenBillionVariants()
+        let q6 = try #require(variants.first { $0.name == "model-Q6_K.gguf" })
+        let input = CompatibilityInput(modelID: "org/27b", category: .llm, variants: variants)
+        // Just under Q6_K's need at 8192 tokens in system memory.
+        let budget = MemoryEstimator.estimate(q6.facts, target: .cpu).totalBytes - 1
+        let result = checkModelCompatibility(input, hardware: Hardware(backend: .cpu, ramBytes: budget))
+        let context = try #require(MemoryEstimator.largestContext(q6.facts, budget: budget, options: MemoryOptions(), target: .cpu))
+        let contextWithReserve = try #require(MemoryEstimator.largestContext(q6.facts, budget: budget, options: MemoryOptions(), target: .gpu))
+        #expect(context > contextWithReserve)
+        #expect(result.recommendations.contains("reduce context to \(context) to fit Q6_K in \(Formatting.bytes(budget))"))
     }
 
     @Test("a smaller KV cache type or a shorter context is recommended when it makes the next better variant fit")

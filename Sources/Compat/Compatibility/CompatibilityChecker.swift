@@ -262,8 +262,10 @@ struct CompatibilityChecker {
 
     /// The largest context at which `variant` fits, when it is shorter than the one asked for but still useful.
     func contextRecommendation(_ variant: AnalyzedVariant, budget: UInt64) -> String? {
-        let plan = variant.offload ?? MemoryEstimator.plan(variant.facts, budget: budget, options: options)
-        guard let context = plan.maxContext, context >= Self.minimumUsefulContext, context < variant.memory.context else { return nil }
+        // On a CPU no GPU reserve is held back, so the search runs for the hardware's own target.
+        let largest = variant.offload.map(\.maxContext)
+            ?? MemoryEstimator.largestContext(variant.facts, budget: budget, options: options, target: hardware.computeTarget)
+        guard let context = largest, context >= Self.minimumUsefulContext, context < variant.memory.context else { return nil }
         return "reduce context to \(context) to fit \(variant.label) in \(Formatting.bytes(budget))"
     }
 

@@ -109,14 +109,15 @@ public enum MemoryEstimator {
         return OffloadPlan(gpuLayers: gpuLayers, totalLayers: layers, maxContext: largestContext(facts, budget: budget, options: options))
     }
 
-    /// Binary search over multiples of 256 tokens up to the model's context.
-    static func largestContext(_ facts: ModelFacts, budget: UInt64, options: MemoryOptions) -> UInt64? {
+    /// The largest context at which the whole model fits `budget` on `target`: a binary search over
+    /// multiples of 256 tokens up to the model's context.
+    static func largestContext(_ facts: ModelFacts, budget: UInt64, options: MemoryOptions, target: ComputeTarget = .gpu) -> UInt64? {
         let step = KVCache.cellPadding
         let limit = max(facts.contextLength ?? options.resolvedContext(for: facts), step) / step
         func fits(_ units: UInt64) -> Bool {
             var sized = options
             sized.context = units * step
-            return estimate(facts, options: sized).totalBytes <= budget
+            return estimate(facts, options: sized, target: target).totalBytes <= budget
         }
         guard fits(1) else { return nil }
         var low: UInt64 = 1
